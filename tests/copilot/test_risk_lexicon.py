@@ -1,0 +1,236 @@
+"""The crisis lexicon: spelling variants, context suppression, offsets, loading errors."""
+
+import dataclasses
+import json
+
+import pytest
+
+from copilot.labels import CRISIS
+from copilot.risk_lexicon import DEFAULT_PATH, LexiconError, LexiconHit, Normalizer, RiskLexicon
+
+
+@pytest.fixture(scope="module")
+def lex() -> RiskLexicon:
+    return RiskLexicon.load()
+
+
+def labels(lex: RiskLexicon, text: str) -> set[str]:
+    return set(lex.flags(text))
+
+
+def why(lex: RiskLexicon, text: str, label: str) -> set[str | None]:
+    return {h.suppressed_by for h in lex.find(text) if h.label == label}
+
+
+def test_loads_default_file_with_name_and_version(lex):
+    assert lex.name == "crisis_id"
+    assert lex.version
+    assert set(lex.labels) == set(CRISIS)
+
+
+@pytest.mark.parametrize("text", [
+    "aku pengen bunuh diri", "pengen bundir aja", "kepikiran bnh dri terus", "sudoku aja kayaknya solusinya",
+    "jujur aku pengen unalive", "kms rasanya", "pengen mati", "pgn mati ajaaa", "pengen matiiiii", "pengen m4t1 aja",
+    "mending gue mati aja", "pengen ilang selamanya", "gue ga pengen bangun lagi besok", "pengen nyusul almarhum bapak",
+    "tadi aku nyilet lagi", "aku sayat tangan sendiri", "pengen ngelukain diri sendiri", "udah beli baygon",
+    "mau minum racun tikus aja", "kepikiran overdosis", "pengen loncat dari jembatan", "kepikiran gantung diri",
+    "aku udah nyiapin tali", "ga mau idup lg", "capek hidup kak", "lebih baik aku ga pernah lahir",
+])
+def test_suicidal_phrases_and_spellings(lex, text):
+    assert "suicidal" in labels(lex, text)
+
+
+@pytest.mark.parametrize("text", [
+    "gue mau bunuh dia", "sumpah gue habisin dia besok", "pengen bakar rumahnya", "gue nyolong duit nyokap",
+    "aku udah ngerampok warung", "besok gue bacok dia", "mau nusuk dia pake pisau", "gue sebarin foto bugilnya",
+    "gue mau hack akunnya", "kubunuh dia kalau ketemu",
+])
+def test_harm_others_phrases(lex, text):
+    assert "harm_others" in labels(lex, text)
+
+
+@pytest.mark.parametrize("text", [
+    "aku dipukul suami lagi", "tadi ditampar bapak", "ditendang istri sampe jatuh", "aku dicekik ibu tiriku",
+    "ini kdrt kan kak", "aku dikunci di kamar sama suami", "suamiku ngancam bunuh aku kalau lapor",
+    "aku mukul istri tadi malam", "mertua sering nampar aku",
+])
+def test_kdrt_phrases(lex, text):
+    assert "kdrt" in labels(lex, text)
+
+
+@pytest.mark.parametrize("text", [
+    "aku denger suara yang nyuruh aku", "ada bisikan di kepalaku tiap malam", "ada yg ngikutin aku terus",
+    "gue ga tidur 4 hari", "kayaknya aku halusinasi", "serangan panik lagi tadi", "flashback kejadian itu terus",
+    "aku didiagnosis bipolar", "depresiku kambuh", "udah sebulan rasanya kosong banget",
+])
+def test_acute_disorder_phrases(lex, text):
+    assert "acute_disorder" in labels(lex, text)
+
+
+@pytest.mark.parametrize("text", [
+    "gak pengen mati kok", "bukan mau bunuh diri", "ga pernah kepikiran bunuh diri", "tidak ada niat bunuh diri",
+])
+def test_negation_suppresses(lex, text):
+    assert "suicidal" not in labels(lex, text)
+    assert "negation" in why(lex, text, "suicidal")
+
+
+def test_a_question_is_not_a_negation(lex):
+    assert "suicidal" in labels(lex, "kak pernah ga sih ngerasa pengen pulang aja ke Tuhan?")
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("temenku mau bunuh diri, aku harus gimana", "third_person"),
+    ("temen SMA gue meninggal krn bunuh diri", "third_person"),
+    ("kakakku cerito pengen bunuh diri", "third_person"),
+    ("berita orang gantung diri bikin sedih", "media"),
+    ("di film itu ada adegan bunuh diri", "media"),
+])
+def test_someone_else_or_media_is_not_the_client(lex, text, reason):
+    assert "suicidal" not in labels(lex, text)
+    assert reason in why(lex, text, "suicidal")
+
+
+def test_the_client_named_after_a_friend_is_still_the_client(lex):
+    # decision (EVALUATION.md): a friend telling the client to die is about the client
+    assert "suicidal" in labels(lex, "temenku bilang aku mending mati aja")
+
+
+def test_asking_for_oneself_lifts_the_third_person_reading(lex):
+    assert "suicidal" in labels(lex, "nek wong bunuh diri iku dosane diampuni ora? aku takon gawe aku dewe")
+
+
+@pytest.mark.parametrize("text,label", [
+    ("mati gaya aku di kondangan", "suicidal"), ("lagi mati lampu sekampung", "suicidal"),
+    ("lagi bunuh waktu nunggu kereta", "harm_others"), ("gila kerjaan numpuk bgt", "acute_disorder"),
+    ("pengen ngilang dari grup kelas", "suicidal"), ("mati ketawa liat video itu", "suicidal"),
+    ("aku kesel, kubilang kubunuh kau nanti. becanda lah kak", "harm_others"),
+    ("gue lagi nge-kill quest harian", "harm_others"),
+])
+def test_idioms_and_jokes_raise_nothing(lex, text, label):
+    assert label not in labels(lex, text)
+
+
+def test_laughter_alone_does_not_silence_a_death_wish(lex):
+    assert "suicidal" in labels(lex, "iya kadang mending gw mati aja lol")
+    assert "suicidal" not in labels(lex, "malu bgt salah kirim stiker, pengen mati aja wkwk")
+
+
+def test_past_resolved_and_relapse(lex):
+    resolved = "dulu waktu SMP aku pernah kepikiran bunuh diri, tapi sekarang udah baik2 aja"
+    assert "suicidal" not in labels(lex, resolved)
+    assert "past_resolved" in why(lex, resolved, "suicidal")
+    relapse = "aku udh pernah nyoba bunuh diri taun lalu. skrg pikiran itu balik lagi"
+    assert "suicidal" in labels(lex, relapse)
+
+
+def test_household_violence_of_another_household_is_not_kdrt(lex):
+    assert "kdrt" not in labels(lex, "temen sekelas gue sering dipukul bokapnya")
+    assert "kdrt" not in labels(lex, "sepupu aku dipukulin suaminya tiap lebaran")
+    assert "kdrt" in labels(lex, "bokap mukulin gue lagi pake gesper")
+
+
+def test_offsets_point_into_the_original_text(lex):
+    text = "😭😭 kak... aku pgn MATIIII ajaaa 🥲 serius"
+    hits = lex.flags(text)["suicidal"]
+    assert hits
+    for h in hits:
+        assert text[h.start:h.end] == h.text
+    assert "MATIIII" in hits[0].text and hits[0].text.startswith("pgn")
+
+
+def test_offsets_cover_abbreviations_and_reduplication(lex):
+    text = "kadang bnh dri keliatan jalan keluar"
+    (hit,) = lex.flags(text)["suicidal"]
+    assert text[hit.start:hit.end] == hit.text == "bnh dri"
+    text = "aku nyakar2 tangan sampe berdarah"
+    for h in lex.find(text):
+        assert text[h.start:h.end] == h.text
+
+
+def test_find_keeps_suppressed_hits_and_flags_does_not(lex):
+    text = "gak pengen mati kok"
+    assert lex.find(text) and all(h.suppressed_by for h in lex.find(text))
+    assert lex.flags(text) == {}
+
+
+def test_hit_is_frozen_and_explains_itself(lex):
+    (hit,) = lex.flags("aku pengen bunuh diri")["suicidal"]
+    assert isinstance(hit, LexiconHit) and hit.rule.startswith("suicidal.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.label = "kdrt"  # type: ignore[misc]
+
+
+def test_empty_and_bad_input(lex):
+    assert lex.find("") == [] and lex.find("   ...  ") == []
+    with pytest.raises(TypeError):
+        lex.find(None)  # type: ignore[arg-type]
+
+
+def test_a_thousand_messages_are_analysed_correctly(lex):
+    messages = ["pengen mati aja", "mati gaya nih", "dipukul suami lagi", "temenku mau bunuh diri"] * 250
+    results = [set(lex.flags(m)) for m in messages]
+    assert results[0::4] == [{"suicidal"}] * 250
+    assert results[1::4] == [set()] * 250
+    assert results[2::4] == [{"kdrt"}] * 250
+    assert results[3::4] == [set()] * 250
+
+
+# ---- the normaliser ----------------------------------------------------------------------
+
+def test_normaliser_folds_spelling_and_keeps_the_map():
+    norm = Normalizer({"pgn": "pengen"})
+    text = "Aku PGN m4t1iii 😭, temen2 gk peduli. Dr. Budi"
+    nt = norm.normalize(text)
+    assert nt.text == "aku pengen mati , temen temen gk peduli . dr budi"
+    for tok in nt.tokens:
+        assert text[tok.ostart:tok.oend]  # every token maps back to some original text
+    assert [text[t.ostart:t.oend] for t in nt.tokens][:3] == ["Aku", "PGN", "m4t1iii"]
+
+
+# ---- fail fast on bad data ---------------------------------------------------------------
+
+def _tiny(rules: list[dict]) -> dict:
+    """A minimal lexicon: compiling the shipped one takes seconds."""
+    return {
+        "name": "tiny", "version": "0",
+        "classes": {"WANT": ["pengen", "mau"], "DIE": ["mati"]},
+        "context": {"self": ["aku"], "others": {"default": ["temen*"]}, "media": ["film"],
+                    "negators": ["ga", "gak"], "negation_bridge": ["pernah"]},
+        "rules": rules,
+    }
+
+
+def test_a_tiny_lexicon_works_end_to_end():
+    lex = RiskLexicon.from_dict(_tiny([{"id": "s.want", "label": "suicidal", "phrases": ["@WANT ...1 @DIE"]}]))
+    assert set(lex.flags("aku pengen banget mati")) == {"suicidal"}
+    assert lex.flags("aku ga pengen mati") == {}
+    assert lex.flags("temenku pengen mati") == {}
+
+
+def test_unknown_label_is_rejected():
+    with pytest.raises(LexiconError, match="E-LEX-007"):
+        RiskLexicon.from_dict(_tiny([{"id": "x", "label": "sad", "phrases": ["sedih"]}]))
+
+
+def test_unknown_class_names_the_rule_and_suggests():
+    with pytest.raises(LexiconError, match=r"x\.typo.*@WANTT.*WANT"):
+        RiskLexicon.from_dict(_tiny([{"id": "x.typo", "label": "suicidal", "phrases": ["@WANTT @DIE"]}]))
+
+
+def test_unknown_rule_key_and_duplicate_ids_are_rejected():
+    with pytest.raises(LexiconError, match="E-LEX-005"):
+        RiskLexicon.from_dict(_tiny([{"id": "x", "label": "suicidal", "phrases": ["mati"], "gapp": 2}]))
+    rule = {"id": "x", "label": "suicidal", "phrases": ["mati"]}
+    with pytest.raises(LexiconError, match="E-LEX-004"):
+        RiskLexicon.from_dict(_tiny([rule, rule]))
+
+
+def test_missing_file_fails_fast(tmp_path):
+    with pytest.raises(LexiconError, match="E-LEX-001"):
+        RiskLexicon.load(tmp_path / "nope.json")
+
+
+def test_shipped_file_is_valid_json_with_notes():
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert all(r.get("note") for r in data["rules"]), "every rule says what it is for"
