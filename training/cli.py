@@ -12,6 +12,7 @@ import sys
 COMMAND_MODULES = (
     "training.data.commands",
     "training.encoder.commands",
+    "training.classifier.commands",
 )
 
 

@@ -143,7 +143,7 @@ def compare(module, onnx_path: Path, tokenizer: ChatTokenizer, output_names: lis
     mask = batch.attention_mask.astype(bool)
     for name, r, g in zip(output_names, ref, got):
         r = r.numpy()
-        if name == "last_hidden_state":
+        if g.ndim == 3:  # per-token outputs: compare real tokens only
             r, g = r[mask], g[mask]
         r2, g2 = r.reshape(r.shape[0], -1), g.reshape(g.shape[0], -1)
         cos = (r2 * g2).sum(1) / np.maximum(np.linalg.norm(r2, axis=1) * np.linalg.norm(g2, axis=1), 1e-12)
@@ -183,7 +183,9 @@ def export_encoder(
         log.info("export: quantising to int8")
         quantize_int8(fp32, int8)
         p8 = compare(module, int8, tokenizer, output_names, prefix)
-        bad = [p for p in p8 if p.name != "last_hidden_state" and p.min_cosine < int8_min_cosine]
+        # int8 is held to the embedding cosine here; its effect on decisions is measured per
+        # label by the evaluation report (int8 vs fp32 F1).
+        bad = [p for p in p8 if p.name == "sentence_embedding" and p.min_cosine < int8_min_cosine]
         if bad:
             raise ExportParityError(f"E122 int8 ONNX cosine below {int8_min_cosine}: {bad}")
         shutil.copy(int8, out_dir / "model.onnx")

@@ -1,0 +1,116 @@
+"""Train → calibrate → export → load in the runtime, end to end on a tiny random model."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copilot.labels import CLIENT_RISK, COUNSELOR_FLAGS
+
+CLIENT = [
+    ("aku pengen mati", {"suicidal": 1}, "putus_asa"),
+    ("aku capek banget", {}, "sedih"),
+    ("suami pukul aku takut", {"kdrt": 1}, "cemas"),
+    ("mati gaya banget", {}, "netral"),
+    ("kak ketemu yuk minta nomor wa", {"meet_request": 1}, "senang"),
+    ("aku sedih kak", {}, "sedih"),
+]
+COUNSELOR = [
+    ("kamu mau cerita?", {}, "open_question"),
+    ("gak usah lebay", {"judgmental": 1}, "other"),
+    ("wa aku 0812", {"shares_contact": 1, "off_platform": 1}, "other"),
+    ("kamu sedih ya", {}, "reflection"),
+]
+
+
+def _rows():
+    rows = []
+    for k, split in enumerate(["train"] * 6 + ["dev"] * 3 + ["test"] * 3):
+        for i, (t, risk, emo) in enumerate(CLIENT):
+            rows.append({"id": f"c{k}-{i}", "source": "authored_client", "lang": "id", "role": "client", "text": t,
+                         "group": f"c{k}-{i}", "split": split,
+                         "targets": {"risk": {lab: risk.get(lab, 0) for lab in CLIENT_RISK}, "flags": {},
+                                     "skill": None, "emotion": emo},
+                         "proxy": False, "hard_negative": t.startswith("mati"), "register": "informal", "augmented": False})
+        for i, (t, flags, skill) in enumerate(COUNSELOR):
+            rows.append({"id": f"k{k}-{i}", "source": "authored_counselor", "lang": "id", "role": "counselor", "text": t,
+                         "group": f"k{k}-{i}", "split": split,
+                         "targets": {"risk": {}, "flags": {lab: flags.get(lab, 0) for lab in COUNSELOR_FLAGS},
+                                     "skill": skill, "emotion": None},
+                         "proxy": False, "hard_negative": False, "register": "informal", "augmented": False})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_hf_dir, tmp_path_factory):
+    from training.classifier.train import train_classifier
+
+    root = tmp_path_factory.mktemp("clf")
+    data = root / "data"
+    data.mkdir()
+    (data / "examples.jsonl").write_text("\n".join(json.dumps(r) for r in _rows()) + "\n")
+    cfg = {
+        "data": {"dir": str(data), "augmented": True},
+        "model": {"base_dir": str(tiny_hf_dir), "prefix": "query: "},
+        "train": {"seed": 1, "epochs": 3, "batch_size": 8, "max_length": 32, "lr": 1e-3, "head_lr": 1e-2,
+                  "weight_decay": 0.0, "warmup": 0.0, "dropout": 0.0, "freeze_embeddings": False,
+                  "freeze_layers": 0, "log_every": 5, "threads": 1},
+        "thresholds": {"crisis_min_recall": 0.95, "dev_sources": ["authored_"]},
+        "export": {"max_length": 32, "fp32_tolerance": 1e-3, "int8_min_cosine": 0.5, "keep_fp32": False},
+        "output": {"dir": str(root / "ckpt"), "model_dir": str(root / "model"), "name": "tiny", "version": "0.0.1",
+                   "data_cards": []},
+    }
+    train_classifier(cfg)
+    return cfg
+
+
+def test_training_writes_checkpoint_and_calibration(trained):
+    ckpt = Path(trained["output"]["dir"])
+    cal = json.loads((ckpt / "calibration.json").read_text())
+    assert set(cal) == {"risk", "flags", "skill", "emotion"}
+    assert all(cal[h]["temperature"] > 0 for h in cal)
+    # crisis thresholds are chosen for recall on dev
+    assert cal["risk"]["thresholds"]["suicidal"]["goal"] == "recall"
+    assert cal["risk"]["thresholds"]["physical"]["goal"] == "f1"
+
+
+def test_export_and_runtime_analysis(trained):
+    from copilot.analyzer import Analyzer
+    from copilot.contact_recognizer import ContactRecognizer
+    from copilot.onnx_encoder import OnnxEncoder
+    from copilot.risk_lexicon import RiskLexicon
+    from training.classifier.export_model import export_classifier
+
+    model_dir = Path(trained["output"]["model_dir"])
+    export_classifier(Path(trained["output"]["dir"]), model_dir, trained)
+    enc = OnnxEncoder(model_dir, threads=1)
+    assert set(enc.manifest.heads) == {"risk", "flags", "skill", "emotion"}
+    an = Analyzer(enc, RiskLexicon.load(), ContactRecognizer())
+    [c] = an.analyze(["aku pengen mati"], "client")
+    assert set(c.scores) == set(CLIENT_RISK) and c.emotion is not None and not c.degraded
+    for lab in c.flags:
+        assert c.evidence[lab], f"flag {lab} without evidence"
+        for e in c.evidence[lab]:
+            assert "aku pengen mati"[e.start:e.end] == e.text
+    [k] = an.analyze(["kamu mau cerita?"], "counselor")
+    assert k.skill in {"open_question", "closed_question", "reflection", "other"}
+    assert abs(sum(k.skill_scores.values()) - 1) < 1e-4
+    line = k.to_line()
+    assert {"id", "flags", "scores", "evidence", "skill", "skill_scores", "source", "degraded"} <= set(line)
+
+
+def test_token_contributions_sum_to_logits(trained):
+    import onnxruntime as ort
+
+    from copilot.tokenizer import ChatTokenizer
+
+    model_dir = Path(trained["output"]["model_dir"])
+    s = ort.InferenceSession(str(model_dir / "model.onnx"), providers=["CPUExecutionProvider"])
+    tok = ChatTokenizer.from_dir(model_dir, max_length=32)
+    b = tok.encode_batch(["aku pengen mati", "halo"], prefix="query: ")
+    logits, contrib = s.run(["risk_logits", "risk_token_contrib"],
+                            {"input_ids": b.input_ids, "attention_mask": b.attention_mask})
+    # logit − Σ contributions is the bias, the same for every row
+    bias = logits - contrib.sum(1)
+    np.testing.assert_allclose(bias[0], bias[1], atol=0.05)

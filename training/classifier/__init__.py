@@ -1,0 +1,1 @@
+"""Fine-tuning, calibration, evaluation and export of the multi-task copilot classifier."""

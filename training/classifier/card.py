@@ -1,0 +1,108 @@
+"""The model card, generated from the training run, the export and the evaluation report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from copilot.model_dir import MANIFEST, load_manifest
+
+
+def write_card(cfg: dict, report: dict) -> Path:
+    """Write README.md (the card) into the shipped model directory and the headline into its manifest."""
+    model_dir = Path(cfg["output"]["model_dir"])
+    ckpt = Path(cfg["output"]["dir"])
+    meta = json.loads((ckpt / "train_meta.json").read_text())
+    export = json.loads((ckpt.parent / f"{model_dir.name}.export_report.json").read_text()) \
+        if (ckpt.parent / f"{model_dir.name}.export_report.json").exists() else {}
+    man = load_manifest(model_dir)
+    h = report["headline"]
+    md = (ckpt / "eval" / "report.md").read_text()
+    size_mb = (model_dir / "model.onnx").stat().st_size / 1e6
+    lines = [
+        "---",
+        "language: [id, en]",
+        "license: other  # non-commercial: trained on CC BY-NC-SA / BY-NC-ND / BY-NC data (see data cards)",
+        f"base_model: {man.base_model.get('original_model', man.base_model.get('source'))}",
+        "pipeline_tag: text-classification",
+        "---",
+        f"# {man.name} {man.version}",
+        "",
+        "One int8 ONNX model (multilingual-e5-small, vocabulary trimmed, fine-tuned) that reads one chat",
+        "message per encoder pass and returns: client risk flags (multi-label), counselor draft flags",
+        "(multi-label), the counselor's skill (one of four) and the client's emotion (one of nine), plus",
+        "per-token logit contributions used as evidence spans.",
+        "",
+        "## Intended use",
+        "Decision support for trained counselors of an Indonesian online-counseling app, inside Konselor",
+        "Copilot: real-time risk alerts with evidence and the guideline's protocol step, a lint on the",
+        "counselor's draft, skill counts for supervision. A counselor always decides; an alert is a prompt",
+        "to look, not a diagnosis.",
+        "",
+        "## Out-of-scope use",
+        "- Diagnosis, triage without a human, or any decision about a person made by the model alone.",
+        "- Screening social-media users, employees or students; surveillance of any kind.",
+        "- Languages other than Indonesian (and English counselor text, weakly); long documents (input is",
+        f"  truncated to {man.max_length} tokens).",
+        "- Commercial use: several training sets are licensed non-commercial (see the data cards).",
+        "",
+        "## Training",
+        f"- Data: `{cfg['data']['dir']}` ({meta['train_rows']} training rows before per-epoch caps; "
+        f"{meta['dev_rows']} dev rows). Authored Indonesian chat data (fictional, written for the project)",
+        "  plus public Indonesian tweets (suicidal ideation, abusive language as a down-weighted proxy,",
+        "  emotion) and English counseling corpora (skills). See `data_cards/`.",
+        f"- {meta['config']['train']['epochs']} epochs, batch {meta['config']['train']['batch_size']}, "
+        f"lr {meta['config']['train']['lr']}, on {meta['device']} ({meta.get('torch_threads')} threads): "
+        f"{meta['seconds'] / 60:.1f} minutes, {meta['steps']} steps.",
+        "- Temperature scaling per head on dev; thresholds per label on the authored dev rows: the crisis",
+        "  flags (suicidal, harm_others, kdrt, acute_disorder) at the highest threshold keeping dev recall",
+        "  ≥ 0.95, the others at maximum dev F1.",
+        f"- Export: ONNX opset 17, fused attention ({export.get('fused_attention', '?')} nodes), dynamic int8;",
+        f"  {size_mb:.1f} MB. Parity: " + ", ".join(
+            f"{p['name']} cos ≥ {p['min_cosine']:.4f}" for p in export.get("int8", []) if p["name"] == "sentence_embedding"
+        ) + " (int8 vs torch).",
+        "",
+        "## Headline metrics (project test split; system = model + crisis lexicon + contact patterns)",
+        "",
+        "| metric | value | target |",
+        "|---|---|---|",
+    ]
+    targets = h["targets"]
+    for k, t in (("crisis_recall_min", f"≥ {targets['crisis_recall']}"), ("crisis_precision_min", f"≥ {targets['crisis_precision']}"),
+                 ("client_macro_f1", f"≥ {targets['client_macro_f1']}"), ("counselor_macro_f1", f"≥ {targets['counselor_macro_f1']}"),
+                 ("skill_accuracy", f"≥ {targets['skill_accuracy']}"), ("hard_negative_fpr", f"≤ {targets['hard_negative_fpr']}")):
+        v = h[k]
+        lines.append(f"| {k} | {v:.3f} | {t} |" if v is not None else f"| {k} | n/a | {t} |")
+    lines += [
+        "",
+        "These figures come from a test split of data written by the same team that wrote the training",
+        "data: expect lower numbers on independently written conversations.",
+        "",
+        "## Limitations",
+        "- No real counseling conversations were used; authored messages cannot cover every way people",
+        "  write, every region or every situation. Subtle, indirect suicidal talk remains the hardest case.",
+        "- Public training data are tweets and English transcripts: a domain shift from private chat.",
+        "- `abusive` learned partly from tweets insulting third parties (down-weighted proxy).",
+        "- Emotion is a single label; mixed feelings are common.",
+        "",
+        "## Ethical considerations",
+        "- A missed suicidal client is the worst failure: crisis thresholds favour recall, and a lexicon",
+        "  safety net runs with the model and alone when the model cannot load (results then marked degraded).",
+        "- False alarms cost counselor attention: hard negatives (idioms, someone else's problem, news) were",
+        "  written into the data and the false-positive rate on them is reported.",
+        "- Messages are sensitive health data: the runtime logs no message content and redacts personal data.",
+        "",
+        "## Full evaluation report",
+        "",
+        md.split("\n", 2)[2] if md.startswith("# ") else md,
+    ]
+    path = model_dir / "README.md"
+    path.write_text("\n".join(lines) + "\n")
+    raw = json.loads((model_dir / MANIFEST).read_text())
+    raw["metrics"] = {"split": report["split"], "headline": h,
+                      "labels": {k: {"system_f1": v["system"]["f1"], "system_recall": v["system"]["recall"],
+                                     "system_precision": v["system"]["precision"]} for k, v in report["labels"].items()},
+                      "skill_accuracy": report.get("skill", {}).get("authored_accuracy")}
+    (model_dir / MANIFEST).write_text(json.dumps(raw, indent=2, ensure_ascii=False))
+    load_manifest(model_dir)
+    return path

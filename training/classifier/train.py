@@ -1,0 +1,194 @@
+"""Fine-tune the multi-task classifier from a built dataset; one command, one config file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from copilot.labels import CRISIS
+from copilot.tokenizer import ChatTokenizer
+from training.classifier.calibrate import choose_threshold, fit_temperature, sigmoid
+from training.classifier.dataset import (
+    Encoded, bucketed_batches, encode_targets, read_examples, sample_train, source_counts,
+)
+from training.classifier.tasks import HEADS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    out_dir: Path
+    seconds: float
+    steps: int
+    device: str
+
+
+def _device():
+    import torch  # noqa: PLC0415
+
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def predict_logits(model, tok: ChatTokenizer, texts: list[str], prefix: str, batch_size: int = 64) -> dict[str, np.ndarray]:
+    """Head logits for texts (eval mode, no grad), in input order."""
+    import torch  # noqa: PLC0415
+
+    model.eval()
+    dev = next(model.parameters()).device
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out: dict[str, list] = {h.name: [None] * len(texts) for h in HEADS}
+    with torch.inference_mode():
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            b = tok.encode_batch([texts[i] for i in idx], prefix=prefix)
+            logits = model(torch.from_numpy(b.input_ids).to(dev), torch.from_numpy(b.attention_mask).to(dev))
+            for name, v in logits.items():
+                for k, i in enumerate(idx):
+                    out[name][i] = v[k].float().cpu().numpy()
+    return {k: np.stack(v) if v else np.zeros((0, 1)) for k, v in out.items()}
+
+
+def train_classifier(cfg: dict) -> TrainResult:
+    """Train, calibrate on dev, choose thresholds, save the torch checkpoint and dev predictions."""
+    import torch  # noqa: PLC0415
+    from safetensors.torch import save_file  # noqa: PLC0415
+    from transformers import BertModel, get_linear_schedule_with_warmup  # noqa: PLC0415
+
+    from training.classifier.model import MultiTaskModel, multitask_loss  # noqa: PLC0415
+
+    t0 = time.time()
+    tc = cfg["train"]
+    seed = int(tc["seed"])
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if tc.get("threads"):
+        torch.set_num_threads(int(tc["threads"]))
+    device = _device()
+    data_dir = Path(cfg["data"]["dir"])
+    base_dir = Path(cfg["model"]["base_dir"])
+    out_dir = Path(cfg["output"]["dir"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    rows = read_examples(data_dir / "examples.jsonl")
+    exclude = set(cfg["data"].get("exclude_sources", []))
+    rows = [r for r in rows if r["source"] not in exclude]
+    train_rows = [r for r in rows if r["split"] == "train"]
+    dev_rows = [r for r in rows if r["split"] == "dev" and not r.get("augmented")]
+    if not cfg["data"].get("augmented", True):
+        train_rows = [r for r in train_rows if not r.get("augmented")]
+    log.info("data: %d train rows, %d dev rows; train sources %s", len(train_rows), len(dev_rows),
+             source_counts(train_rows))
+
+    tok = ChatTokenizer.from_dir(base_dir, max_length=int(tc["max_length"]))
+    prefix = cfg["model"]["prefix"]
+    enc = BertModel.from_pretrained(base_dir, add_pooling_layer=False)
+    if tc.get("freeze_embeddings", True):
+        enc.embeddings.word_embeddings.weight.requires_grad_(False)
+    for layer in enc.encoder.layer[: int(tc.get("freeze_layers", 0))]:
+        for p in layer.parameters():
+            p.requires_grad_(False)
+    model = MultiTaskModel(enc, enc.config.hidden_size, float(tc["dropout"])).to(device)
+
+    weights = cfg.get("source_weights", {})
+    caps = {k: int(v) for k, v in cfg.get("source_caps", {}).items()}
+    epochs = int(tc["epochs"])
+    bs = int(tc["batch_size"])
+    steps_per_epoch = math.ceil(len(sample_train(train_rows, caps, seed)) / bs)
+    total_steps = steps_per_epoch * epochs
+    enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
+    head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": float(tc["lr"])}, {"params": head_params, "lr": float(tc["head_lr"])}],
+        weight_decay=float(tc["weight_decay"]),
+    )
+    sched = get_linear_schedule_with_warmup(opt, int(total_steps * float(tc["warmup"])), total_steps)
+    pos_weight = {k: torch.tensor(v, dtype=torch.float32, device=device)
+                  for k, v in cfg.get("pos_weight", {}).items()}
+    head_weight = {k: float(v) for k, v in cfg.get("head_weight", {}).items()}
+    log.info("training on %s: %d epochs × %d steps (batch %d, max_length %d)", device, epochs,
+             steps_per_epoch, bs, tok.max_length)
+
+    step = 0
+    for epoch in range(epochs):
+        model.train()
+        ep_rows = sample_train(train_rows, caps, seed + epoch)
+        data: Encoded = encode_targets(ep_rows, weights)
+        lengths = [len(r["text"]) for r in ep_rows]
+        batches = bucketed_batches(lengths, bs, seed + epoch)
+        t_ep, run_loss = time.time(), 0.0
+        for bi, idx in enumerate(batches):
+            b = tok.encode_batch([ep_rows[i]["text"] for i in idx], prefix=prefix)
+            logits = model(torch.from_numpy(b.input_ids).to(device), torch.from_numpy(b.attention_mask).to(device))
+            ml = {k: torch.from_numpy(v[idx]).to(device) for k, v in data.multilabel.items()}
+            mc = {k: torch.from_numpy(v[idx]).to(device) for k, v in data.multiclass.items()}
+            w = torch.from_numpy(data.weights[idx]).to(device)
+            loss, parts = multitask_loss(logits, ml, mc, w, pos_weight, head_weight)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            run_loss += float(loss.detach())
+            if (bi + 1) % int(tc["log_every"]) == 0 or bi + 1 == len(batches):
+                el = time.time() - t_ep
+                eta = el / (bi + 1) * (len(batches) - bi - 1)
+                log.info("epoch %d/%d step %d/%d loss %.4f (%s) %.1fs elapsed, eta %.0fs",
+                         epoch + 1, epochs, bi + 1, len(batches), run_loss / (bi + 1),
+                         " ".join(f"{k}={v:.3f}" for k, v in parts.items()), el, eta)
+
+    # Calibration and thresholds on dev (never on test).
+    log.info("calibrating on %d dev rows", len(dev_rows))
+    dev = encode_targets(dev_rows, {})
+    dev_logits = predict_logits(model, tok, [r["text"] for r in dev_rows], prefix)
+    prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
+    thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
+    cal = calibrate_and_threshold(dev_logits, dev, cfg, thr_mask)
+    model.cpu()
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(out_dir / "model.safetensors"))
+    enc.config.save_pretrained(out_dir)
+    for name in ("tokenizer.json", "normalization.json", "tokenizer_config.json", "provenance.json"):
+        if (base_dir / name).exists():
+            (out_dir / name).write_bytes((base_dir / name).read_bytes())
+    (out_dir / "calibration.json").write_text(json.dumps(cal, indent=2))
+    seconds = time.time() - t0
+    meta = {"seconds": seconds, "steps": step, "device": str(device), "train_rows": len(train_rows),
+            "dev_rows": len(dev_rows), "config": {k: v for k, v in cfg.items() if k != "_meta"},
+            "torch_threads": torch.get_num_threads()}
+    (out_dir / "train_meta.json").write_text(json.dumps(meta, indent=2, default=str))
+    log.info("training done in %.0f s (%d steps) → %s", seconds, step, out_dir)
+    return TrainResult(out_dir, seconds, step, str(device))
+
+
+def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: dict, thr_mask: np.ndarray) -> dict:
+    """Per head: temperature on all dev rows; per multi-label label: a threshold for the label's job,
+    chosen on the dev rows of the target domain (thr_mask: authored chat, not tweets)."""
+    min_recall = float(cfg["thresholds"]["crisis_min_recall"])
+    out: dict = {}
+    for h in HEADS:
+        if h.type == "multilabel":
+            y = dev.multilabel[h.name]
+            temp = fit_temperature(logits[h.name], y, "multilabel")
+            probs = sigmoid(logits[h.name] / temp)
+            th = {}
+            for j, lab in enumerate(h.labels):
+                known = ~np.isnan(y[:, j]) & thr_mask
+                goal = "recall" if lab in CRISIS else "f1"
+                th[lab] = choose_threshold(probs[known, j], y[known, j].astype(int), goal, min_recall)
+                th[lab]["dev_positives"] = int(np.nansum(y[known, j]))
+            out[h.name] = {"temperature": temp, "thresholds": th}
+        else:
+            temp = fit_temperature(logits[h.name], dev.multiclass[h.name], "multiclass")
+            out[h.name] = {"temperature": temp}
+        log.info("head %s: temperature %.3f", h.name, out[h.name]["temperature"])
+    return out
