@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,3 +21,29 @@ class Settings(BaseSettings):
     threads: int | None = None  # onnxruntime intra-op threads; None = min(4, cores)
     verify_model: bool = True  # sha256 of every model file at start-up
     log_level: str = "INFO"
+    log_json: bool = True  # structured one-line JSON logs; False for human-readable lines
+
+    # Storage. None = SQLite in data_dir (no set-up); PostgreSQL: postgresql+psycopg://...
+    database_url: str | None = None
+    migrate_on_start: bool = True  # `copilot serve` brings the schema to head before serving
+
+    # Auth. None = generated on first run and persisted in data_dir/secret_key (mode 0600).
+    secret_key: SecretStr | None = None
+    access_token_ttl_s: int = Field(900, ge=30)
+    refresh_token_ttl_s: int = Field(14 * 24 * 3600, ge=60)
+
+    # Real-time alerts.
+    escalation_timeout_s: float = Field(120.0, gt=0)  # unacknowledged this long -> supervisor
+    escalation_scan_interval_s: float = Field(5.0, gt=0)
+    ws_resync_interval_s: float = Field(5.0, gt=0)  # each socket re-reads stored open alerts
+
+    # Limits.
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    max_message_chars: int = Field(4000, ge=1)
+    analysis_workers: int = Field(2, ge=1)  # concurrent analyses (CPU-bound, off the event loop)
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file inside ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'copilot.db').resolve()}"

@@ -25,3 +25,6 @@ def tiny_onnx_dir(tiny_hf_dir, tmp_path_factory) -> Path:
         "max_length": 64, "prefix": "query: ", "fp32_tolerance": 1e-4, "int8_min_cosine": 0.9,
     })
     return out
+
+# Storage/API fixtures (both databases, the real analyzer) for tests/db, tests/services, tests/api.
+pytest_plugins = ["service_fixtures"]

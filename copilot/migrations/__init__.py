@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped with the package so `copilot serve` can migrate at start-up."""
