@@ -78,7 +78,7 @@ class Analyzer:
         except (ModelDirError, TokenizerFileError) as exc:
             error = str(exc)
             log.error("DEGRADED: model not loaded (%s); risk detection runs on the crisis lexicon only", exc)
-        return cls(encoder, RiskLexicon.load(), ContactRecognizer(), error)
+        return cls(encoder, RiskLexicon.default(), ContactRecognizer(), error)
 
     @property
     def degraded(self) -> bool:

@@ -577,6 +577,11 @@ class RiskLexicon:
     # ---- loading -------------------------------------------------------------------------
 
     @classmethod
+    def default(cls) -> RiskLexicon:
+        """The shipped lexicon, compiled once per process (compiling takes seconds; matching is read-only)."""
+        return _shipped_lexicon()
+
+    @classmethod
     def load(cls, path: str | Path | None = None) -> RiskLexicon:
         """Load and compile a lexicon file (default: the one shipped in copilot/lexicon/)."""
         path = Path(path) if path is not None else DEFAULT_PATH
@@ -859,3 +864,8 @@ def _context(pc: PhraseCompiler, raw: Mapping, source: str) -> _Context:
                        for label, ps in raw.get("joke_requires", {}).items()},
         max_bridge=int(raw.get("max_bridge", 3)),
     )
+
+
+@lru_cache(maxsize=1)
+def _shipped_lexicon() -> RiskLexicon:
+    return RiskLexicon.load()

@@ -54,6 +54,11 @@ def write_card(cfg: dict, report: dict) -> Path:
         f"- {meta['config']['train']['epochs']} epochs, batch {meta['config']['train']['batch_size']}, "
         f"lr {meta['config']['train']['lr']}, on {meta['device']} ({meta.get('torch_threads')} threads): "
         f"{meta['seconds'] / 60:.1f} minutes, {meta['steps']} steps.",
+    ] + ([
+        f"- Stage 2 of 2: continued from `{meta['config']['model']['init_checkpoint']}` (stage 1: all data with",
+        "  public sets capped, `training/configs/classifier.toml`); stage 2 adapts to the chat domain on the",
+        "  authored data with a little public data kept in the mix (`training/configs/classifier_chat_stage.toml`).",
+    ] if meta["config"]["model"].get("init_checkpoint") else []) + [
         "- Temperature scaling per head on dev; thresholds per label on the authored dev rows: the crisis",
         "  flags (suicidal, harm_others, kdrt, acute_disorder) at the highest threshold keeping dev recall",
         "  ≥ 0.95, the others at maximum dev F1.",

@@ -56,6 +56,22 @@ def _evaluate(args) -> int:
 
 
 def _build(args) -> int:
-    for step in (_train, _export, _evaluate):
-        step(args)
+    """Train every stage of the chain (`then` names the next stage's config), export and evaluate the last."""
+    from training.classifier.card import write_card  # noqa: PLC0415
+    from training.classifier.evaluate import evaluate  # noqa: PLC0415
+    from training.classifier.export_model import export_classifier  # noqa: PLC0415
+    from training.classifier.train import train_classifier  # noqa: PLC0415
+
+    cfg = load_config(args.config, args.set)
+    while True:
+        train_classifier(cfg)
+        nxt = cfg.get("then", {}).get("config")
+        if not nxt:
+            break
+        log.info("next stage: %s", nxt)
+        cfg = load_config(nxt, args.set)
+    export_classifier(Path(cfg["output"]["dir"]), Path(cfg["output"]["model_dir"]), cfg)
+    report = evaluate(cfg, fp32_ckpt=Path(cfg["output"]["dir"]))
+    write_card(cfg, report)
+    print(json.dumps(report["headline"], indent=2))
     return 0

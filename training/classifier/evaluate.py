@@ -54,7 +54,7 @@ def evaluate(cfg: dict, split: str = "test", fp32_ckpt: Path | None = None) -> d
     client = [r for r in rows if r["role"] == "client"]
     counselor = [r for r in rows if r["role"] == "counselor"]
     enc = OnnxEncoder(model_dir)
-    analyzer = Analyzer(enc, RiskLexicon.load(), ContactRecognizer())
+    analyzer = Analyzer(enc, RiskLexicon.default(), ContactRecognizer())
     m = enc.manifest
     log.info("evaluating on %d client and %d counselor %s rows", len(client), len(counselor), split)
 

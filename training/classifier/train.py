@@ -59,7 +59,7 @@ def predict_logits(model, tok: ChatTokenizer, texts: list[str], prefix: str, bat
 def train_classifier(cfg: dict) -> TrainResult:
     """Train, calibrate on dev, choose thresholds, save the torch checkpoint and dev predictions."""
     import torch  # noqa: PLC0415
-    from safetensors.torch import save_file  # noqa: PLC0415
+    from safetensors.torch import load_file, save_file  # noqa: PLC0415
     from transformers import BertModel, get_linear_schedule_with_warmup  # noqa: PLC0415
 
     from training.classifier.model import MultiTaskModel, multitask_loss  # noqa: PLC0415
@@ -96,7 +96,13 @@ def train_classifier(cfg: dict) -> TrainResult:
     for layer in enc.encoder.layer[: int(tc.get("freeze_layers", 0))]:
         for p in layer.parameters():
             p.requires_grad_(False)
-    model = MultiTaskModel(enc, enc.config.hidden_size, float(tc["dropout"])).to(device)
+    model = MultiTaskModel(enc, enc.config.hidden_size, float(tc["dropout"]))
+    init = cfg["model"].get("init_checkpoint")
+    if init:
+        # Continue from an earlier run of this same model (e.g. a domain-adaptation stage).
+        model.load_state_dict(load_file(str(Path(init) / "model.safetensors")))
+        log.info("initialised from %s", init)
+    model = model.to(device)
 
     weights = cfg.get("source_weights", {})
     caps = {k: int(v) for k, v in cfg.get("source_caps", {}).items()}

@@ -86,7 +86,7 @@ def test_export_and_runtime_analysis(trained):
     export_classifier(Path(trained["output"]["dir"]), model_dir, trained)
     enc = OnnxEncoder(model_dir, threads=1)
     assert set(enc.manifest.heads) == {"risk", "flags", "skill", "emotion"}
-    an = Analyzer(enc, RiskLexicon.load(), ContactRecognizer())
+    an = Analyzer(enc, RiskLexicon.default(), ContactRecognizer())
     [c] = an.analyze(["aku pengen mati"], "client")
     assert set(c.scores) == set(CLIENT_RISK) and c.emotion is not None and not c.degraded
     for lab in c.flags:
