@@ -192,7 +192,7 @@ def render_markdown(r: dict) -> str:
             b = r[head]
             lines += ["", f"## {head}", "", f"accuracy {b['accuracy']:.3f}, macro-F1 {b['macro_f1']:.3f}, n={b['n']}, ECE {b['ece']:.3f}"
                       + (f"; authored accuracy {b['authored_accuracy']:.3f}" if "authored_accuracy" in b else "")
-                      + (f"; public (English) accuracy {b['public_accuracy']:.3f}" if "public_accuracy" in b else ""), ""]
+                      + (f"; public-source accuracy {b['public_accuracy']:.3f}" if "public_accuracy" in b else ""), ""]
             conf = b.get("authored_confusion", b["confusion"])
             lines.append("| true \\ predicted | " + " | ".join(b["labels"]) + " |")
             lines.append("|---" * (len(b["labels"]) + 1) + "|")
