@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_message_chars: int = Field(4000, ge=1)
     analysis_workers: int = Field(2, ge=1)  # concurrent analyses (CPU-bound, off the event loop)
+
+    # Suggestions and summaries (issue 7).
+    suggestion_bank: Path | None = None  # None = the shipped copilot/suggestion_bank/bank_id.jsonl
+    # Guideline 7: fields that must be filled before a summary can be approved (JSON list in the env).
+    summary_mandatory_fields: list[str] = Field(default_factory=lambda: [
+        "nama_panggilan", "bahasa", "topik", "keluhan_utama", "kondisi_emosi", "risiko",
+        "tindakan_rujukan", "rencana_tindak_lanjut"])
+
+    @field_validator("summary_mandatory_fields")
+    @classmethod
+    def _known_summary_fields(cls, v: list[str]) -> list[str]:
+        from copilot.session_summary import check_mandatory_config  # noqa: PLC0415
+
+        return list(check_mandatory_config(v))
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file inside ``data_dir``."""

@@ -17,6 +17,7 @@ from copilot.services.alert_hub import AlertHub
 from copilot.services.analysis_runner import AnalysisRunner
 from copilot.services.errors import Forbidden, Unauthorized
 from copilot.settings import Settings
+from copilot.suggest import Suggester
 
 _bearer = HTTPBearer(auto_error=False, description="access token from POST /v1/auth/token")
 
@@ -35,6 +36,11 @@ def get_analyzer(request: Request) -> AnalysisRunner:
     return request.app.state.runner
 
 
+def get_suggester(request: Request) -> Suggester:
+    """The suggestion engine built at start-up (bank checked and embedded once)."""
+    return request.app.state.suggester
+
+
 def get_hub(request: Request) -> AlertHub:
     return request.app.state.hub
 
@@ -51,6 +57,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Session, Depends(get_db)]
 AnalyzerDep = Annotated[AnalysisRunner, Depends(get_analyzer)]
 HubDep = Annotated[AlertHub, Depends(get_hub)]
+SuggesterDep = Annotated[Suggester, Depends(get_suggester)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 TokenPolicyDep = Annotated[TokenPolicy, Depends(get_token_policy)]
 

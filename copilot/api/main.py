@@ -25,7 +25,10 @@ from copilot.api.routes import (
     lint,
     messages,
     metrics,
+    review,
     sessions,
+    suggestions,
+    summaries,
     users,
 )
 from copilot.db import Database, upgrade
@@ -37,6 +40,7 @@ from copilot.services.accounts import TokenPolicy
 from copilot.services.alert_hub import AlertHub
 from copilot.services.analysis_runner import AnalysisRunner
 from copilot.settings import Settings
+from copilot.suggest import SuggestionBank, Suggester
 
 if TYPE_CHECKING:
     from copilot.analyzer import Analyzer
@@ -46,11 +50,13 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """
 Real-time help for counselors of an Indonesian online-counseling app: risk alerts on client
 messages (with the guideline's protocol steps), a lint on counselor drafts with gentler
-rewordings, and supervisor escalation. Every flag says where it came from; results produced
-without the model are marked `degraded`.
+rewordings, supervisor escalation, sidebar suggestions, pre-filled session summaries with
+approval, and supervisor review. Every flag says where it came from; results produced without
+the model are marked `degraded`.
 
 Authenticate with `POST /v1/auth/token`, then send `Authorization: Bearer <access_token>`.
-Alerts arrive on the WebSocket `/v1/ws/alerts` (see the README).
+Alerts (and, after each client message, `suggestions` frames) arrive on the WebSocket
+`/v1/ws/alerts` (see the README).
 """
 
 
@@ -97,6 +103,10 @@ async def lifespan(app: FastAPI):
     app.state.db = db
     analyzer = app.state.analyzer or await run_in_threadpool(app.state.analyzer_factory, settings)
     app.state.runner = AnalysisRunner(analyzer, settings.analysis_workers, app.state.metrics)
+    if app.state.suggester is None:
+        # The bank is linted, skill-checked and embedded once; a broken bank stops start-up.
+        bank = SuggestionBank.load(settings.suggestion_bank) if settings.suggestion_bank else SuggestionBank.load()
+        app.state.suggester = await run_in_threadpool(lambda: Suggester(analyzer, bank.prepare(analyzer)))
     app.state.metrics.model_degraded.set(1 if analyzer.degraded else 0)
     app.state.hub.bind(asyncio.get_running_loop())
     task = asyncio.create_task(_escalation_loop(app))
@@ -110,19 +120,22 @@ async def lifespan(app: FastAPI):
 
 
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None,
-               analyzer_factory: Callable[[Settings], Analyzer] | None = None) -> FastAPI:
-    """Build the service. ``analyzer`` reuses an already loaded analyzer (tests share one)."""
+               analyzer_factory: Callable[[Settings], Analyzer] | None = None,
+               suggester: Suggester | None = None) -> FastAPI:
+    """Build the service. ``analyzer`` (and ``suggester``, built on it) reuse already loaded
+    ones (tests share them)."""
     settings = settings or Settings()
     app = FastAPI(title="Konselor Copilot", version=__version__, lifespan=lifespan,
                   description=DESCRIPTION)
     app.state.settings = settings
     app.state.analyzer = analyzer
     app.state.analyzer_factory = analyzer_factory or _default_analyzer
+    app.state.suggester = suggester
     app.state.metrics = Metrics()
     app.state.hub = AlertHub()
     errors.install(app)
     for module in (health, metrics, auth, users, sessions, messages, alerts, alert_socket, lint,
-                   analyze, audit):
+                   analyze, audit, suggestions, summaries, review):
         app.include_router(module.router)
     # Outermost last: the body limit applies before anything reads the body.
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

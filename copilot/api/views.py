@@ -12,11 +12,13 @@ from copilot.api.schemas.analysis import (
     RewordingPublic,
 )
 from copilot.api.schemas.sessions import MessagePublic, SessionPublic
-from copilot.db.models import Alert, AlertEscalation, Message, MessageAnalysis
+from copilot.api.schemas.summaries import SummaryFieldPublic, SummaryPublic
+from copilot.db.models import Alert, AlertEscalation, Message, MessageAnalysis, SessionSummary
 from copilot.services.alerts import alert_dict
 from copilot.services.lint import LintResult
 from copilot.services.messages import evidence_json
 from copilot.services.sessions import SessionView
+from copilot.session_summary import FIELDS, missing_mandatory
 
 
 def session_public(v: SessionView) -> SessionPublic:
@@ -72,3 +74,13 @@ def lint_public(r: LintResult) -> LintPublic:
                                         rewritten=list(w.rewritten)) for w in f.rewordings],
         ) for f in r.flags],
     )
+
+
+def summary_public(row: SessionSummary, mandatory: list[str]) -> SummaryPublic:
+    fields = {k: SummaryFieldPublic(value=row.values.get(k), sources=[str(x) for x in row.sources.get(k, [])],
+                                    method=row.methods.get(k, "counselor")) for k in FIELDS}
+    return SummaryPublic(id=row.id, session_id=row.session_id, status=row.status, version=row.version,
+                         fields=fields, mandatory=list(mandatory),
+                         missing_mandatory=missing_mandatory(row.values, mandatory), degraded=row.degraded,
+                         created_by=row.created_by, created_at=row.created_at, updated_by=row.updated_by,
+                         updated_at=row.updated_at, approved_by=row.approved_by, approved_at=row.approved_at)

@@ -219,3 +219,55 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16), default="ok")  # "ok" | "denied"
+
+
+SUMMARY_STATUSES = ("draft", "approved")
+SUMMARY_ACTIONS = ("draft", "edit", "approve")
+
+
+class SessionSummary(Base):
+    """The guideline-7 summary of a session: pre-filled draft, counselor edits, approval.
+
+    Unlike the rest of storage it holds content by design (the counselor's own summary, with
+    extractive quotes); it is read only through the same access checks as the messages.
+    Approved summaries never change (the service refuses; every change is a version row).
+    """
+
+    __tablename__ = "session_summaries"
+    __table_args__ = (CheckConstraint(_in("status", SUMMARY_STATUSES), name="status"),)
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    values: Mapped[dict[str, Any]]  # field -> value (copilot.session_summary.FIELDS)
+    sources: Mapped[dict[str, Any]]  # field -> ids of the messages a pre-filled value came from
+    methods: Mapped[dict[str, Any]]  # field -> how it was filled ("counselor" once edited)
+    degraded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+
+
+class SessionSummaryVersion(Base):
+    """Every state of a summary: the full values, which fields changed, who and when."""
+
+    __tablename__ = "session_summary_versions"
+    __table_args__ = (
+        UniqueConstraint("summary_id", "version"),
+        CheckConstraint(_in("action", SUMMARY_ACTIONS), name="action"),
+    )
+
+    id: Mapped[uuid.UUID] = _uuid_pk()
+    summary_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session_summaries.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    values: Mapped[dict[str, Any]]
+    changed: Mapped[list[str]]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,9 +20,10 @@ CLOSE_BLOCKED = 4403  # application close code: the account was blocked or its t
 
 
 class Connection:
-    def __init__(self, user_id: uuid.UUID, role: str):
+    def __init__(self, user_id: uuid.UUID, role: str, suggestions: bool = False):
         self.user_id = user_id
         self.role = role
+        self.suggestions = suggestions  # opted in to `suggestions` frames (?suggestions=true)
         self.queue: asyncio.Queue[tuple[str, dict] | None] = asyncio.Queue()
         self.sent: set[str] = set()
         self.settled: set[str] = set()
@@ -30,6 +31,8 @@ class Connection:
         self.close_reason = ""
 
     def offer(self, key: str, frame: dict) -> None:
+        if key.startswith("suggestions:") and not self.suggestions:
+            return
         if key not in self.sent and key not in self.settled:
             self.queue.put_nowait((key, frame))
 

@@ -61,6 +61,17 @@ def _requests(w) -> dict[tuple[str, str], tuple[str, dict | None]]:
         ("POST", "/v1/lint"): ("/v1/lint", {"text": "halo"}),
         ("POST", "/v1/analyze"): ("/v1/analyze", {"role": "client", "texts": ["halo"]}),
         ("GET", "/v1/audit"): ("/v1/audit", None),
+        # issue 7: suggestions, summary, review
+        ("GET", "/v1/sessions/{session_id}/suggestions"): (f"/v1/sessions/{sa}/suggestions", None),
+        ("POST", "/v1/sessions/{session_id}/summary"): (f"/v1/sessions/{sa}/summary", None),
+        ("GET", "/v1/sessions/{session_id}/summary"): (f"/v1/sessions/{sa}/summary", None),
+        ("PUT", "/v1/sessions/{session_id}/summary"): (
+            f"/v1/sessions/{sa}/summary", {"fields": {"catatan_konselor": "catatan"}}),
+        ("POST", "/v1/sessions/{session_id}/summary/approve"): (f"/v1/sessions/{sa}/summary/approve", None),
+        ("GET", "/v1/sessions/{session_id}/summary/versions"): (f"/v1/sessions/{sa}/summary/versions", None),
+        ("GET", "/v1/review/sessions/{session_id}"): (f"/v1/review/sessions/{sa}", None),
+        ("GET", "/v1/review/counselors/{counselor_id}"): (f"/v1/review/counselors/{a}", None),
+        ("GET", "/v1/review/triage"): ("/v1/review/triage", None),
     }
 
 
@@ -72,9 +83,14 @@ ADMIN_ONLY = {("POST", "/v1/users"), ("GET", "/v1/users"), ("GET", "/v1/users/{u
 SESSION_OBJECT = {("GET", "/v1/sessions/{session_id}"), ("POST", "/v1/sessions/{session_id}/close"),
                   ("POST", "/v1/sessions/{session_id}/messages"),
                   ("GET", "/v1/sessions/{session_id}/messages"), ("GET", "/v1/alerts/{alert_id}"),
-                  ("POST", "/v1/alerts/{alert_id}/ack"), ("POST", "/v1/alerts/{alert_id}/assessment")}
+                  ("POST", "/v1/alerts/{alert_id}/ack"), ("POST", "/v1/alerts/{alert_id}/assessment"),
+                  ("GET", "/v1/sessions/{session_id}/suggestions"), ("POST", "/v1/sessions/{session_id}/summary"),
+                  ("GET", "/v1/sessions/{session_id}/summary"), ("PUT", "/v1/sessions/{session_id}/summary"),
+                  ("POST", "/v1/sessions/{session_id}/summary/approve"),
+                  ("GET", "/v1/sessions/{session_id}/summary/versions"),
+                  ("GET", "/v1/review/sessions/{session_id}"), ("GET", "/v1/review/counselors/{counselor_id}")}
 ANY_USER = {("GET", "/v1/users/me"), ("POST", "/v1/lint"), ("POST", "/v1/analyze"),
-            ("GET", "/v1/sessions"), ("GET", "/v1/alerts")}
+            ("GET", "/v1/sessions"), ("GET", "/v1/alerts"), ("GET", "/v1/review/triage")}
 
 
 def _call(client, method, path, body, headers):

@@ -5,6 +5,9 @@ Frames from the server (JSON):
   {"type": "alert", "alert": {...label, score, evidence, protocol.steps...}}     (counselor)
   {"type": "escalation", "alert": {...}}                                       (supervisor)
   {"type": "ack_ok", "alert_id"} | {"type": "pong"} | {"type": "error", "detail"}
+  {"type": "suggestions", "session_id", "message_id", "suggestions": {...}}
+      after each client message, to a counselor socket opened with ``?suggestions=true``
+      (fire and forget: never re-sent; GET /v1/sessions/{id}/suggestions has the latest)
 Frames from the app:
   {"type": "ack", "alert_id": "..."} | {"type": "ping"}
 
@@ -80,7 +83,7 @@ async def alert_socket(ws: WebSocket) -> None:
         return
     user_id, role, token_version = auth
     hub, metrics, settings = app.state.hub, app.state.metrics, app.state.settings
-    conn = Connection(user_id, role)
+    conn = Connection(user_id, role, ws.query_params.get("suggestions", "").lower() in ("1", "true", "yes"))
     hub.register(conn)
     metrics.sockets.inc()
     await ws.send_json({"type": "hello", "user_id": str(user_id), "role": role,

@@ -6,12 +6,20 @@ import logging
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, status
 
-from copilot.api.deps import AnalyzerDep, CurrentUser, DbDep, HubDep, MetricsDep, SettingsDep
+from copilot.api.deps import (
+    AnalyzerDep,
+    CurrentUser,
+    DbDep,
+    HubDep,
+    MetricsDep,
+    SettingsDep,
+    SuggesterDep,
+)
 from copilot.api.schemas.sessions import MessageCreate, MessagePosted, MessagePublic
 from copilot.api.views import alert_public, lint_public, message_public
-from copilot.services import messages
+from copilot.services import messages, suggestions
 from copilot.services.alerts import alert_dict
 
 log = logging.getLogger(__name__)
@@ -24,9 +32,11 @@ SessionId = Annotated[uuid.UUID, Path(description="session id")]
                         422: {"description": "invalid body, or text over the length limit"}})
 def post_message(session_id: SessionId, body: MessageCreate, db: DbDep, user: CurrentUser,
                  runner: AnalyzerDep, hub: HubDep, metrics: MetricsDep,
-                 settings: SettingsDep) -> MessagePosted:
+                 settings: SettingsDep, suggester: SuggesterDep, request: Request,
+                 background: BackgroundTasks) -> MessagePosted:
     """Store and analyse one message. Client risk flags become alerts, stored with the message
-    and then pushed to the counselor's socket; counselor messages come back with lint flags."""
+    and then pushed to the counselor's socket; counselor messages come back with lint flags.
+    After a client message, fresh suggestions follow on the socket (`suggestions` frame)."""
     posted = messages.post_message(db, runner, user, session_id, body.role, body.text,
                                    settings.max_message_chars)
     for a in posted.alerts:
@@ -36,6 +46,9 @@ def post_message(session_id: SessionId, body: MessageCreate, db: DbDep, user: Cu
                                                                      "alert": alert_dict(a)})
         except Exception:  # the alert is stored; the socket resync delivers it
             log.exception("push failed for alert %s", a.id)
+    if body.role == "client":  # after the response: posting never waits for the suggestions
+        background.add_task(suggestions.push_after_message, request.app.state.db, suggester, hub,
+                            posted.message.session_id, posted.message.id, user.id)
     return MessagePosted(
         message=message_public(posted.message, posted.analysis),
         alerts=[alert_public(a) for a in posted.alerts],
