@@ -13,8 +13,7 @@ def write_card(cfg: dict, report: dict) -> Path:
     model_dir = Path(cfg["output"]["model_dir"])
     ckpt = Path(cfg["output"]["dir"])
     meta = json.loads((ckpt / "train_meta.json").read_text())
-    export = json.loads((ckpt.parent / f"{model_dir.name}.export_report.json").read_text()) \
-        if (ckpt.parent / f"{model_dir.name}.export_report.json").exists() else {}
+    export = json.loads((ckpt / "export_report.json").read_text()) if (ckpt / "export_report.json").exists() else {}
     man = load_manifest(model_dir)
     h = report["headline"]
     md = (ckpt / "eval" / "report.md").read_text()

@@ -101,5 +101,5 @@ def export_classifier(ckpt_dir: Path, out_dir: Path, cfg: dict) -> dict:
         base_model=prov, data_cards=list(cfg["output"].get("data_cards", [])),
     )
     rep = report.as_dict()
-    (out_dir.parent / f"{out_dir.name}.export_report.json").write_text(json.dumps(rep, indent=2))
+    (ckpt_dir / "export_report.json").write_text(json.dumps(rep, indent=2))
     return rep
