@@ -15,7 +15,6 @@ the lint to the rules, and the result says so.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -25,11 +24,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copilot import opening_checklist, protocol_steps, reflection, topic_lexicon
-from copilot.labels import CRISIS
+from copilot import opening_checklist, protocol_steps, reflection
 from copilot.protocols import protocol_for
 from copilot.suggest.bank import EXPECTED_SKILL, BankEntry, SuggestionBank
 from copilot.suggest.lint import MARGIN, counselor_lint
+from copilot.suggest.state import WORDS, SessionState, crisis_spans, norm
 from copilot.transcript import RaisedAlert, Turn
 
 if TYPE_CHECKING:
@@ -43,12 +42,6 @@ MMR_LAMBDA = 0.75
 PER_TYPE_CAP = 2
 SUMMARY_AFTER = 6  # client messages before a summary of their own words is offered
 SUMMARY_EVERY = 3  # then again every this many client messages (and whenever the client winds down)
-_CLOSING_CUE = re.compile(
-    r"\b(?:makasih|terima\s*kasih|trims|thanks|thx|udah\s+lega|sudah\s+lega|lebih\s+lega|lebih\s+tenang|"
-    r"pamit|segitu\s+dulu|cukup\s+dulu|udahan\s+dulu|aku\s+coba|saya\s+coba|gue\s+coba|sy\s+coba)\b",
-    re.IGNORECASE,
-)
-_WORDS = re.compile(r"[a-z]+")
 ITEM_NAMES = {
     "introduction": "perkenalan diri",
     "language": "kesepakatan bahasa",
@@ -122,7 +115,7 @@ class Suggester:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the service calls suggest() from several worker threads
-        self._bank_words = [set(_WORDS.findall(e.text.lower())) for e in bank.entries]
+        self._bank_words = [set(WORDS.findall(e.text.lower())) for e in bank.entries]
         self._entry = {e.id: e for e in bank.entries}
         self._named_ok: dict[tuple[str, str | None], bool] = {}  # (bank id, nickname) -> clean
 
@@ -135,7 +128,7 @@ class Suggester:
     def suggest(self, turns: Sequence[Turn], alerts: Sequence[RaisedAlert] = ()) -> SuggestionSet:
         """Ranked suggestions for the counselor's next message, given the session so far."""
         t0 = time.perf_counter()
-        st = _State.of(turns, alerts)
+        st = SessionState.of(turns, alerts)
         dropped: dict[str, int] = {}
         ctx = self._context(st)
         items: list[Suggestion] = []
@@ -184,7 +177,7 @@ class Suggester:
                 self._cache.popitem(last=False)
         return np.stack([have[t] for t in texts])
 
-    def _context(self, st: _State) -> np.ndarray | None:
+    def _context(self, st: SessionState) -> np.ndarray | None:
         recent = [t.text for t in st.client[-CONTEXT_TURNS:]]
         if not recent or self.degraded:
             return None
@@ -195,12 +188,12 @@ class Suggester:
         v = (vecs * w[:, None]).sum(0)
         return v / (np.linalg.norm(v) or 1.0)
 
-    def _similarity(self, st: _State, ctx: np.ndarray | None, idx: list[int]) -> np.ndarray:
+    def _similarity(self, st: SessionState, ctx: np.ndarray | None, idx: list[int]) -> np.ndarray:
         if not idx:
             return np.zeros(0, dtype=np.float32)
         if ctx is not None:
             return self.bank.embeddings[idx] @ ctx
-        words = set(_WORDS.findall(" ".join(t.text for t in st.client[-CONTEXT_TURNS:]).lower()))
+        words = set(WORDS.findall(" ".join(t.text for t in st.client[-CONTEXT_TURNS:]).lower()))
         return np.array(
             [
                 len(words & self._bank_words[i]) / (len(words | self._bank_words[i]) or 1)
@@ -211,15 +204,15 @@ class Suggester:
 
     # -- candidates ----------------------------------------------------------------------------
 
-    def _usable(self, i: int, st: _State) -> str | None:
+    def _usable(self, i: int, st: SessionState) -> str | None:
         e = self.bank.entries[i]
         text = e.render(st.opening.nickname)
-        if text is None or _norm(text) in st.said:
+        if text is None or norm(text) in st.said:
             return None
         return text
 
     @staticmethod
-    def _fits_topic(e: BankEntry, st: _State) -> bool:
+    def _fits_topic(e: BankEntry, st: SessionState) -> bool:
         """A bank reflection or summary states facts ("kamu belum lulus"): only offered when it is
         generic or its topic is one the client talks about; questions may roam."""
         if e.type not in ("reflection", "summary"):
@@ -227,10 +220,12 @@ class Suggester:
         specific = set(e.topics) - {"umum"}
         return not specific or bool(specific & set(st.topics[:3]))
 
-    def _register_bonus(self, e: BankEntry, st: _State) -> float:
+    def _register_bonus(self, e: BankEntry, st: SessionState) -> float:
         return 0.05 if e.register == st.register else -0.1
 
-    def _protocol(self, a: RaisedAlert, st: _State, ctx: np.ndarray | None) -> list[Suggestion]:
+    def _protocol(
+        self, a: RaisedAlert, st: SessionState, ctx: np.ndarray | None
+    ) -> list[Suggestion]:
         given = protocol_steps.steps_given(st.turns, after=a.turn)
         pending = [s for s in protocol_steps.REQUIRED[a.label] if s not in given]
         # Guideline 10: talk it through calmly first; if the abuse goes on after that, the
@@ -290,7 +285,7 @@ class Suggester:
             )
         ]
 
-    def _opening(self, item: str, st: _State) -> list[Suggestion]:
+    def _opening(self, item: str, st: SessionState) -> list[Suggestion]:
         cands = [
             i
             for i in self._eligible
@@ -327,7 +322,7 @@ class Suggester:
             )
         ]
 
-    def _own_words(self, st: _State, dropped: dict[str, int]) -> list[Suggestion]:
+    def _own_words(self, st: SessionState, dropped: dict[str, int]) -> list[Suggestion]:
         """A reflection of the last client message and, later on, a summary in the client's words.
 
         Both are generated, so both go through the lint and the skill head here, one text at a
@@ -345,9 +340,9 @@ class Suggester:
         if st.phase == "closing" or (
             n >= SUMMARY_AFTER and (n - SUMMARY_AFTER) % SUMMARY_EVERY == 0
         ):
-            avoid = {t.index: _crisis_spans(t) for t in st.client}
+            avoid = {t.index: crisis_spans(t) for t in st.client}
             r = reflection.summarize(st.turns, st.opening.nickname, st.you, avoid=avoid)
-            if r is not None and _norm(r.text) not in st.said:
+            if r is not None and norm(r.text) not in st.said:
                 a = self._check(r.text, "summary", dropped)
                 if a is not None:
                     out.append(
@@ -369,7 +364,7 @@ class Suggester:
         return a
 
     def _names_checked(
-        self, items: list[Suggestion], st: _State, dropped: dict[str, int]
+        self, items: list[Suggestion], st: SessionState, dropped: dict[str, int]
     ) -> list[Suggestion]:
         """Bank lines with the nickname filled in are checked as sent (a name can tip the lint)."""
         out = []
@@ -402,7 +397,7 @@ class Suggester:
             typ, r.text, why, "reflection", None, None, a.skill, a.skill is not None, refs
         )
 
-    def _reflection_candidates(self, st: _State) -> list[reflection.Reflection]:
+    def _reflection_candidates(self, st: SessionState) -> list[reflection.Reflection]:
         last = st.client[-1] if st.client else None
         if last is None:
             return []
@@ -414,12 +409,12 @@ class Suggester:
             "nickname",
         }:
             return []  # "dimas aja" answers an opening question; there is nothing to reflect
-        refs = reflection.reflect(last, st.opening.nickname, st.you, _crisis_spans(last))
-        return [r for r in refs if _norm(r.text) not in st.said]
+        refs = reflection.reflect(last, st.opening.nickname, st.you, crisis_spans(last))
+        return [r for r in refs if norm(r.text) not in st.said]
 
     def _retrieve(
         self,
-        st: _State,
+        st: SessionState,
         ctx: np.ndarray | None,
         have: list[Suggestion],
         k: int,
@@ -492,67 +487,6 @@ class Suggester:
         return out
 
 
-# -- state of the session --------------------------------------------------------------------------
-
-
-@dataclass
-class _State:
-    turns: Sequence[Turn]
-    client: list[Turn]
-    alerts: Sequence[RaisedAlert]
-    open_alerts: list[RaisedAlert]
-    opening: opening_checklist.OpeningStatus
-    you: str
-    register: str
-    said: set[str]
-    topics: list[str]
-    phase: str
-
-    @classmethod
-    def of(cls, turns: Sequence[Turn], alerts: Sequence[RaisedAlert]) -> _State:
-        client = [t for t in turns if t.role == "client"]
-        opening = opening_checklist.opening_status(turns)
-        you = reflection.address_term(turns)
-        open_alerts = sorted((a for a in alerts if a.open), key=lambda a: (not a.crisis, -a.turn))
-        topics = topic_lexicon.rank_topics([t.text for t in client])
-        if any(a.crisis for a in open_alerts):
-            phase = "risk"
-        elif opening.missing and len(client) < 2:
-            phase = "opening"
-        elif client and _CLOSING_CUE.search(client[-1].text):
-            phase = "closing"
-        else:
-            phase = "exploration"
-        return cls(
-            turns,
-            client,
-            alerts,
-            open_alerts,
-            opening,
-            you,
-            "formal" if reflection.formal_register(turns) else "santai",
-            {_norm(t.text) for t in turns if t.role == "counselor"},
-            topics,
-            phase,
-        )
-
-    def ref(self, index: int):
-        for t in self.turns:
-            if t.index == index:
-                return t.ref
-        return index
-
-
-def _crisis_spans(t: Turn) -> list[tuple[int, int]]:
-    """Crisis evidence in a client turn: not said back in a reflection (the protocol handles it)."""
-    ev = t.analysis.evidence if t.analysis else {}
-    return [(e.start, e.end) for lab in CRISIS for e in ev.get(lab, [])]
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
-
-
 def _type_counts(it) -> dict[str, int]:
     c: dict[str, int] = {}
     for x in it:
@@ -597,7 +531,7 @@ def _mmr(
 def _dedupe(items: list[Suggestion]) -> list[Suggestion]:
     seen, out = set(), []
     for s in items:
-        key = _norm(s.text)
+        key = norm(s.text)
         if key not in seen:
             seen.add(key)
             out.append(s)
