@@ -12,7 +12,6 @@ Three details decide parity (see the engine's `tok_content`):
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
@@ -94,5 +93,3 @@ def build_tokenizer(
     tok.enable_padding(pad_id=pad, pad_token=pieces[pad])
     return tok
 
-
-SPECIAL_RE = re.compile(r"^<(s|/s|pad|unk|mask)>$")
