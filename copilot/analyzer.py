@@ -26,7 +26,9 @@ from copilot.tokenizer import TokenizerFileError
 log = logging.getLogger(__name__)
 
 ROLE_HEADS = {"client": ("risk", "emotion"), "counselor": ("flags", "skill")}
-CHUNK = 32
+# One message per model call: the int8 model quantises activations per call, so batch-mates
+# (and their padding) would move a message's scores. Alone, a message always gets the same ones.
+CHUNK = 1
 
 
 class AnalyzerCounters:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from copilot.analysis import Evidence
 
-
-def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return start, end
+_WORD = re.compile(r"\S+")
 
 
 def token_spans(
@@ -21,25 +17,49 @@ def token_spans(
     contrib: np.ndarray,
     max_spans: int = 2,
     rel: float = 0.5,
+    grow: float = 0.25,
+    max_words: int = 6,
 ) -> list[Evidence]:
-    """Whole-word spans around the tokens that push the logit up most.
+    """Short phrases around the words that push the label's logit up most.
 
-    Tokens whose contribution is at least `rel` of the largest positive one are kept, widened
-    to word boundaries, merged when adjacent, and ranked by their summed contribution.
+    Token contributions are summed per word (a whitespace-separated run). Each word scoring at
+    least `rel` of the best word seeds a phrase, which grows into neighbouring words scoring at
+    least `grow` of the best, up to `max_words` words; phrases are ranked by their summed
+    contribution. Mean pooling spreads some weight over every word, so without the cap a span
+    would often be the whole message, which tells a counselor nothing.
     """
-    vals = [(float(contrib[i]), o) for i, o in enumerate(offsets) if o is not None and i < len(contrib)]
-    if not vals:
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    if not words:
         return []
-    top = max(v for v, _ in vals)
+    starts = np.array([s for s, _ in words])
+    score = np.zeros(len(words))
+    for i, o in enumerate(offsets):
+        if o is None or i >= len(contrib) or o[1] <= o[0]:
+            continue
+        w = int(np.searchsorted(starts, o[0], side="right")) - 1
+        if 0 <= w < len(words):
+            score[w] += float(contrib[i])
+    top = float(score.max())
     if top <= 0:
         return []
-    picked = sorted(((*_word_bounds(text, s, e), v) for v, (s, e) in vals if v >= rel * top), key=lambda x: x[0])
-    merged: list[list] = []
-    for s, e, v in picked:
-        if merged and s <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], e)
-            merged[-1][2] += v
-        else:
-            merged.append([s, e, v])
-    merged.sort(key=lambda m: -m[2])
-    return [Evidence(s, e, text[s:e], "model") for s, e, _ in merged[:max_spans] if text[s:e].strip()]
+    used = np.zeros(len(words), dtype=bool)
+    spans: list[tuple[float, int, int]] = []
+    for seed in np.argsort(-score, kind="stable"):
+        if score[seed] < rel * top or len(spans) >= max_spans:
+            break
+        if used[seed]:
+            continue
+        lo = hi = int(seed)
+        while hi - lo + 1 < max_words:
+            left = score[lo - 1] if lo > 0 and not used[lo - 1] else -np.inf
+            right = score[hi + 1] if hi + 1 < len(words) and not used[hi + 1] else -np.inf
+            if max(left, right) < grow * top:
+                break
+            if left >= right:
+                lo -= 1
+            else:
+                hi += 1
+        used[lo : hi + 1] = True
+        spans.append((float(score[lo : hi + 1].sum()), words[lo][0], words[hi][1]))
+    spans.sort(key=lambda x: -x[0])
+    return [Evidence(s, e, text[s:e], "model") for _, s, e in spans]

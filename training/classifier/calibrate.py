@@ -62,30 +62,101 @@ def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 10)
     return float(ece), table
 
 
-def choose_threshold(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: float = 0.95) -> dict:
-    """`recall`: highest threshold with recall ≥ min_recall (best precision there); `f1`: max F1."""
+def _cut(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: float) -> tuple[float, float] | None:
+    """One threshold choice on (probs, y): (threshold, next lower score or -inf); None if unreachable.
+
+    Cuts sit between distinct scores: predicting positive for every score ≥ the cut's score."""
+    order = np.argsort(-probs, kind="stable")
+    p, t = probs[order], y[order]
+    tp = np.cumsum(t)
+    fp = np.cumsum(1 - t)
+    last = np.r_[p[1:] != p[:-1], True]  # a cut after the last of each run of equal scores
+    tp, fp, ps = tp[last], fp[last], p[last]
+    lower = np.r_[ps[1:], -np.inf]
+    pos = t.sum()
+    recall = tp / pos
+    precision = tp / (tp + fp)
+    if goal == "recall":
+        ok = np.flatnonzero(recall >= min_recall)
+        if not len(ok):
+            return None
+        k = ok[0]  # the highest score that still reaches the recall
+    else:
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0.0)
+        k = int(np.flatnonzero(f1 == f1.max())[0])  # ties: the highest threshold
+    return float(ps[k]), float(lower[k])
+
+
+def ranking_quality(probs: np.ndarray, y: np.ndarray) -> dict:
+    """ROC AUC (rank form, ties halved) and average precision; threshold-free."""
+    y = np.asarray(y).astype(int)
+    pos, neg = int(y.sum()), int(len(y) - y.sum())
+    if pos == 0 or neg == 0:
+        return {}
+    order = np.argsort(probs, kind="stable")
+    ranks = np.empty(len(y))
+    sorted_p = probs[order]
+    # average ranks over ties
+    _, first, counts = np.unique(sorted_p, return_index=True, return_counts=True)
+    avg = first + (counts - 1) / 2 + 1
+    ranks[order] = np.repeat(avg, counts)
+    auc = (ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg)
+    desc = np.argsort(-probs, kind="stable")
+    hits = y[desc]
+    prec_at = np.cumsum(hits) / np.arange(1, len(y) + 1)
+    ap = float((prec_at * hits).sum() / pos)
+    return {"auc": float(auc), "ap": ap}
+
+
+def _at(probs: np.ndarray, y: np.ndarray, th: float) -> dict:
+    pred = probs >= th
+    tp = float((pred & (y == 1)).sum())
+    fp = float((pred & (y == 0)).sum())
+    fn = float((~pred & (y == 1)).sum())
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    return {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
+
+
+def choose_threshold(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: float = 0.95,
+                     n_boot: int = 200, seed: int = 0) -> dict:
+    """`recall`: highest threshold with recall ≥ min_recall (best precision there); `f1`: max F1.
+
+    The choice sits midway to the next lower dev score (a threshold exactly on a dev score
+    overfits). With 30–50 positives it hangs on two or three messages, so the spread of the
+    same choice over `n_boot` bootstrap resamples of dev is reported with it (`bootstrap_iqr`).
+    (Taking the bootstrap median instead was tried: on synthetic draws it varied as much as the
+    single choice, so it is not used.) Metrics are those on the full dev set."""
+    y = np.asarray(y).astype(int)
+    probs = np.asarray(probs, dtype=np.float64)
     if y.sum() == 0:
         return {"threshold": 0.5, "goal": goal, "reason": "no positives on dev; default 0.5"}
-    cands = np.unique(np.concatenate([probs, [0.5]]))
-    best = None
-    for t in cands:
-        pred = probs >= t
-        tp = float((pred & (y == 1)).sum())
-        fp = float((pred & (y == 0)).sum())
-        fn = float((~pred & (y == 1)).sum())
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        prec = tp / (tp + fp) if tp + fp else 1.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        if goal == "recall":
-            if rec >= min_recall and (best is None or t > best["threshold"]):
-                best = {"threshold": float(t), "precision": prec, "recall": rec, "f1": f1}
-        elif best is None or f1 > best["f1"] or (f1 == best["f1"] and t > best["threshold"]):
-            best = {"threshold": float(t), "precision": prec, "recall": rec, "f1": f1}
-    if best is None:
-        best = {"threshold": float(probs[y == 1].min()), "reason": "recall target unreachable"}
-    # Midpoint to the next lower score: a threshold exactly on a dev score overfits.
-    lower = probs[probs < best["threshold"]]
-    if len(lower):
-        best["threshold"] = float((best["threshold"] + lower.max()) / 2)
-    best["goal"] = goal
-    return best
+
+    def once(pr: np.ndarray, yy: np.ndarray) -> float | None:
+        c = _cut(pr, yy, goal, min_recall)
+        if c is None:
+            return None
+        hi, lo = c
+        return (hi + lo) / 2 if np.isfinite(lo) else hi
+
+    point = once(probs, y)
+    out: dict = {"goal": goal}
+    if point is None:  # cannot happen for recall ≤ 1, kept for safety
+        point = float(probs[y == 1].min())
+        out["reason"] = "recall target unreachable"
+    rng = np.random.default_rng(seed)
+    boots = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(y), len(y))
+        if y[idx].sum() == 0:
+            continue
+        b = once(probs[idx], y[idx])
+        if b is not None:
+            boots.append(b)
+    th = float(point)
+    out.update({"threshold": th, "bootstrap_n": len(boots)})
+    if boots:
+        out["bootstrap_iqr"] = [float(np.percentile(boots, 25)), float(np.percentile(boots, 75))]
+    out.update(_at(probs, y, th))
+    out.update(ranking_quality(probs, y))
+    return out

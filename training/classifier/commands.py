@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     for name, fn, help_ in (
         ("train", _train, "fine-tune and calibrate (writes the torch checkpoint)"),
+        ("calibrate", _calibrate, "re-run temperature scaling and thresholds on dev for a trained checkpoint"),
         ("export", _export, "int8 ONNX + manifest into the model directory"),
         ("evaluate", _evaluate, "evaluation report and model card"),
         ("build", _build, "train, export and evaluate in one go"),
@@ -32,6 +33,13 @@ def _train(args) -> int:
     from training.classifier.train import train_classifier  # noqa: PLC0415
 
     train_classifier(load_config(args.config, args.set))
+    return 0
+
+
+def _calibrate(args) -> int:
+    from training.classifier.train import recalibrate  # noqa: PLC0415
+
+    recalibrate(load_config(args.config, args.set))
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from copilot.analyzer import Analyzer
+from copilot.analyzer import CHUNK, Analyzer
 from copilot.contact_recognizer import ContactRecognizer
 from copilot.labels import CLIENT_RISK, COUNSELOR_FLAGS, CRISIS, EMOTIONS, SKILLS
 from copilot.onnx_encoder import OnnxEncoder
@@ -32,8 +32,8 @@ def onnx_probs(enc: OnnxEncoder, texts: list[str]) -> dict[str, np.ndarray]:
     m = enc.manifest
     out: dict[str, list] = {k: [None] * len(texts) for k in m.heads}
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for s in range(0, len(order), 64):
-        idx = order[s : s + 64]
+    for s in range(0, len(order), CHUNK):  # one message per call, as the runtime scores them
+        idx = order[s : s + CHUNK]
         res = enc.run([texts[i] for i in idx], [h.output for h in m.heads.values()]).outputs
         for name, h in m.heads.items():
             z = res[h.output] / h.temperature
@@ -137,7 +137,7 @@ def evaluate(cfg: dict, split: str = "test", fp32_ckpt: Path | None = None) -> d
         _reliability_plot(out_dir / f"reliability_{head}.png", table, head)
 
     report["headline"] = headline(report)
-    report["timing"] = {"analyzer_ms_per_message_batched": per_msg_ms, "seconds": time.time() - t0}
+    report["timing"] = {"analyzer_ms_per_message": per_msg_ms, "seconds": time.time() - t0}
     report["model_bytes"] = (model_dir / "model.onnx").stat().st_size
     (out_dir / "report.json").write_text(json.dumps(report, indent=2))
     (out_dir / "report.md").write_text(render_markdown(report))
@@ -145,32 +145,49 @@ def evaluate(cfg: dict, split: str = "test", fp32_ckpt: Path | None = None) -> d
     return report
 
 
-def headline(r: dict) -> dict:
-    L = r["labels"]
-    crisis = {k: (L[k]["system"]["recall"], L[k]["system"]["precision"]) for k in CRISIS if k in L}
+def _headline_from(per_label: dict[str, dict]) -> dict:
+    crisis = [per_label[k] for k in CRISIS if k in per_label]
     return {
-        "crisis_recall_min": min((v[0] for v in crisis.values()), default=None),
-        "crisis_precision_min": min((v[1] for v in crisis.values()), default=None),
-        "client_macro_f1": float(np.mean([L[k]["system"]["f1"] for k in CLIENT_RISK if k in L])),
-        "counselor_macro_f1": float(np.mean([L[k]["system"]["f1"] for k in COUNSELOR_FLAGS if k in L])),
+        "crisis_recall_min": min((v["recall"] for v in crisis), default=None),
+        "crisis_precision_min": min((v["precision"] for v in crisis), default=None),
+        "client_macro_f1": float(np.mean([per_label[k]["f1"] for k in CLIENT_RISK if k in per_label])),
+        "counselor_macro_f1": float(np.mean([per_label[k]["f1"] for k in COUNSELOR_FLAGS if k in per_label])),
+    }
+
+
+def headline(r: dict) -> dict:
+    """System figures on every test row, and on the chat domain alone (authored messages: the
+    public sets' labels are proxies — a tweet insulting someone is not an insult at a counselor)."""
+    L = r["labels"]
+    out = _headline_from({k: v["system"] for k, v in L.items()})
+    out.update({
         "skill_accuracy": r.get("skill", {}).get("authored_accuracy", r.get("skill", {}).get("accuracy")),
         "hard_negative_fpr": r["hard_negatives"]["any_flag_rate"],
         "targets": {"crisis_recall": 0.95, "crisis_precision": 0.80, "client_macro_f1": 0.85,
                     "counselor_macro_f1": 0.85, "skill_accuracy": 0.85, "hard_negative_fpr": 0.10},
-    }
+    })
+    chat = {k: sl["authored"] for k, sl in r["slices"].items() if "authored" in sl}
+    out["chat_domain"] = _headline_from(chat)
+    return out
 
 
 def render_markdown(r: dict) -> str:
     h = r["headline"]
     lines = [f"# Evaluation: {r['model']} on the `{r['split']}` split", "",
              f"Rows: {r['rows']['client']} client, {r['rows']['counselor']} counselor (augmented rows excluded).", "",
-             "## Headline (system = model + lexicon + patterns)", "", "| metric | value | target |", "|---|---|---|"]
+             "## Headline (system = model + lexicon + patterns)", "",
+             "Chat domain = authored chat messages only; the public sets' labels are proxies.", "",
+             "| metric | all test rows | chat domain | target |", "|---|---|---|---|"]
+    chat = h.get("chat_domain", {})
+
+    def cell(v):
+        return f"{v:.3f}" if v is not None else "—"
+
     for k in ("crisis_recall_min", "crisis_precision_min", "client_macro_f1", "counselor_macro_f1",
               "skill_accuracy", "hard_negative_fpr"):
-        v = h[k]
         t = {"crisis_recall_min": "≥ 0.95", "crisis_precision_min": "≥ 0.80", "client_macro_f1": "≥ 0.85",
              "counselor_macro_f1": "≥ 0.85", "skill_accuracy": "≥ 0.85", "hard_negative_fpr": "≤ 0.10"}[k]
-        lines.append(f"| {k} | {v:.3f} | {t} |" if v is not None else f"| {k} | n/a | {t} |")
+        lines.append(f"| {k} | {cell(h[k])} | {cell(chat.get(k, h[k] if k in ('skill_accuracy', 'hard_negative_fpr') else None))} | {t} |")
     lines += ["", "## Per label (95% bootstrap CI)", "",
               "| label | n | support | system P | system R | system F1 [CI] | model F1 | threshold |",
               "|---|---|---|---|---|---|---|---|"]

@@ -152,13 +152,7 @@ def train_classifier(cfg: dict) -> TrainResult:
                          epoch + 1, epochs, bi + 1, len(batches), run_loss / (bi + 1),
                          " ".join(f"{k}={v:.3f}" for k, v in parts.items()), el, eta)
 
-    # Calibration and thresholds on dev (never on test).
-    log.info("calibrating on %d dev rows", len(dev_rows))
-    dev = encode_targets(dev_rows, {})
-    dev_logits = predict_logits(model, tok, [r["text"] for r in dev_rows], prefix)
-    prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
-    thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
-    cal = calibrate_and_threshold(dev_logits, dev, cfg, thr_mask)
+    cal = calibrate_on_dev(model, tok, dev_rows, cfg)
     model.cpu()
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(out_dir / "model.safetensors"))
@@ -174,6 +168,42 @@ def train_classifier(cfg: dict) -> TrainResult:
     (out_dir / "train_meta.json").write_text(json.dumps(meta, indent=2, default=str))
     log.info("training done in %.0f s (%d steps) → %s", seconds, step, out_dir)
     return TrainResult(out_dir, seconds, step, str(device))
+
+
+def calibrate_on_dev(model, tok: ChatTokenizer, dev_rows: list[dict], cfg: dict) -> dict:
+    """Temperatures and thresholds from the model's dev predictions (never test)."""
+    log.info("calibrating on %d dev rows", len(dev_rows))
+    dev = encode_targets(dev_rows, {})
+    dev_logits = predict_logits(model, tok, [r["text"] for r in dev_rows], cfg["model"]["prefix"])
+    prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
+    thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
+    return calibrate_and_threshold(dev_logits, dev, cfg, thr_mask)
+
+
+def recalibrate(cfg: dict) -> Path:
+    """Re-run calibration and threshold choice for a trained checkpoint (e.g. after changing the
+    threshold rule) without training again; rewrites its calibration.json."""
+    import torch  # noqa: PLC0415
+    from safetensors.torch import load_file  # noqa: PLC0415
+    from transformers import BertConfig, BertModel  # noqa: PLC0415
+
+    from training.classifier.model import MultiTaskModel  # noqa: PLC0415
+
+    ckpt = Path(cfg["output"]["dir"])
+    bcfg = BertConfig.from_pretrained(ckpt)
+    model = MultiTaskModel(BertModel(bcfg, add_pooling_layer=False), bcfg.hidden_size)
+    model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
+    model.to(_device())
+    if cfg["train"].get("threads"):
+        torch.set_num_threads(int(cfg["train"]["threads"]))
+    rows = read_examples(Path(cfg["data"]["dir"]) / "examples.jsonl")
+    exclude = set(cfg["data"].get("exclude_sources", []))
+    dev_rows = [r for r in rows if r["split"] == "dev" and not r.get("augmented") and r["source"] not in exclude]
+    tok = ChatTokenizer.from_dir(ckpt, max_length=int(cfg["train"]["max_length"]))
+    cal = calibrate_on_dev(model, tok, dev_rows, cfg)
+    (ckpt / "calibration.json").write_text(json.dumps(cal, indent=2))
+    log.info("calibration rewritten: %s", ckpt / "calibration.json")
+    return ckpt / "calibration.json"
 
 
 def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: dict, thr_mask: np.ndarray) -> dict:

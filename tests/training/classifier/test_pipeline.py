@@ -75,6 +75,19 @@ def test_training_writes_checkpoint_and_calibration(trained):
     assert cal["risk"]["thresholds"]["physical"]["goal"] == "f1"
 
 
+def test_recalibrate_reproduces_the_training_calibration(trained):
+    from training.classifier.train import recalibrate
+
+    path = Path(trained["output"]["dir"]) / "calibration.json"
+    before = json.loads(path.read_text())
+    recalibrate(trained)
+    after = json.loads(path.read_text())
+    for head in before:
+        assert after[head]["temperature"] == pytest.approx(before[head]["temperature"], rel=1e-4)
+        for lab, t in before[head].get("thresholds", {}).items():
+            assert after[head]["thresholds"][lab]["threshold"] == pytest.approx(t["threshold"], abs=1e-5)
+
+
 def test_export_and_runtime_analysis(trained):
     from copilot.analyzer import Analyzer
     from copilot.contact_recognizer import ContactRecognizer
