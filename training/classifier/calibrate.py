@@ -62,22 +62,29 @@ def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 10)
     return float(ece), table
 
 
-def _cut(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: float) -> tuple[float, float] | None:
+def _cut(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: float,
+         covered: np.ndarray | None = None, min_model_recall: float = 0.0) -> tuple[float, float] | None:
     """One threshold choice on (probs, y): (threshold, next lower score or -inf); None if unreachable.
 
-    Cuts sit between distinct scores: predicting positive for every score ≥ the cut's score."""
+    Cuts sit between distinct scores: predicting positive for every score ≥ the cut's score.
+    `covered` marks rows the safety net flags anyway: for the recall goal, a covered positive
+    counts as found whatever the model scores, while the model alone must still reach
+    `min_model_recall`."""
     order = np.argsort(-probs, kind="stable")
     p, t = probs[order], y[order]
+    cov = np.zeros(len(t), dtype=bool) if covered is None else covered[order].astype(bool)
     tp = np.cumsum(t)
+    tp_uncov = np.cumsum(t * ~cov)
     fp = np.cumsum(1 - t)
     last = np.r_[p[1:] != p[:-1], True]  # a cut after the last of each run of equal scores
-    tp, fp, ps = tp[last], fp[last], p[last]
+    tp, tp_uncov, fp, ps = tp[last], tp_uncov[last], fp[last], p[last]
     lower = np.r_[ps[1:], -np.inf]
     pos = t.sum()
     recall = tp / pos
+    system_recall = (tp_uncov + (t * cov).sum()) / pos
     precision = tp / (tp + fp)
     if goal == "recall":
-        ok = np.flatnonzero(recall >= min_recall)
+        ok = np.flatnonzero((system_recall >= min_recall) & (recall >= min_model_recall))
         if not len(ok):
             return None
         k = ok[0]  # the highest score that still reaches the recall
@@ -119,7 +126,8 @@ def _at(probs: np.ndarray, y: np.ndarray, th: float) -> dict:
 
 
 def choose_threshold(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: float = 0.95,
-                     n_boot: int = 200, seed: int = 0) -> dict:
+                     n_boot: int = 200, seed: int = 0, covered: np.ndarray | None = None,
+                     min_model_recall: float = 0.0) -> dict:
     """`recall`: highest threshold with recall ≥ min_recall (best precision there); `f1`: max F1.
 
     The choice sits midway to the next lower dev score (a threshold exactly on a dev score
@@ -132,14 +140,16 @@ def choose_threshold(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: fl
     if y.sum() == 0:
         return {"threshold": 0.5, "goal": goal, "reason": "no positives on dev; default 0.5"}
 
-    def once(pr: np.ndarray, yy: np.ndarray) -> float | None:
-        c = _cut(pr, yy, goal, min_recall)
+    cov = None if covered is None else np.asarray(covered, dtype=bool)
+
+    def once(pr: np.ndarray, yy: np.ndarray, cv: np.ndarray | None) -> float | None:
+        c = _cut(pr, yy, goal, min_recall, cv, min_model_recall)
         if c is None:
             return None
         hi, lo = c
         return (hi + lo) / 2 if np.isfinite(lo) else hi
 
-    point = once(probs, y)
+    point = once(probs, y, cov)
     out: dict = {"goal": goal}
     if point is None:  # cannot happen for recall ≤ 1, kept for safety
         point = float(probs[y == 1].min())
@@ -150,7 +160,7 @@ def choose_threshold(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: fl
         idx = rng.integers(0, len(y), len(y))
         if y[idx].sum() == 0:
             continue
-        b = once(probs[idx], y[idx])
+        b = once(probs[idx], y[idx], None if cov is None else cov[idx])
         if b is not None:
             boots.append(b)
     th = float(point)
@@ -158,5 +168,9 @@ def choose_threshold(probs: np.ndarray, y: np.ndarray, goal: str, min_recall: fl
     if boots:
         out["bootstrap_iqr"] = [float(np.percentile(boots, 25)), float(np.percentile(boots, 75))]
     out.update(_at(probs, y, th))
+    if cov is not None:
+        found = ((probs >= th) | cov) & (y == 1)
+        out["system_recall"] = float(found.sum() / y.sum())
+        out["safety_net_recall"] = float((cov & (y == 1)).sum() / y.sum())
     out.update(ranking_quality(probs, y))
     return out

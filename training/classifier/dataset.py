@@ -50,9 +50,12 @@ def encode_targets(rows: list[dict], source_weights: dict[str, float]) -> Encode
     return Encoded(rows, ml, mc, w)
 
 
-def sample_train(rows: list[dict], caps: dict[str, int], seed: int) -> list[dict]:
-    """Cap large public sources per epoch so authored data is not drowned (seeded)."""
+def sample_train(rows: list[dict], caps: dict[str, int], seed: int,
+                 repeat: dict[str, int] | None = None) -> list[dict]:
+    """Cap large public sources per epoch so authored data is not drowned, and repeat small
+    in-domain sources `repeat[source]` times per epoch (seeded)."""
     rng = random.Random(seed)
+    repeat = repeat or {}
     by_source: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_source[r["source"]].append(r)
@@ -62,7 +65,7 @@ def sample_train(rows: list[dict], caps: dict[str, int], seed: int) -> list[dict
         cap = caps.get(src)
         if cap is not None and len(rs) > cap:
             rs = rng.sample(rs, cap)
-        out.extend(rs)
+        out.extend(rs * max(1, int(repeat.get(src, 1))))
     return out
 
 

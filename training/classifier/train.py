@@ -106,9 +106,10 @@ def train_classifier(cfg: dict) -> TrainResult:
 
     weights = cfg.get("source_weights", {})
     caps = {k: int(v) for k, v in cfg.get("source_caps", {}).items()}
+    repeat = {k: int(v) for k, v in cfg.get("source_repeat", {}).items()}
     epochs = int(tc["epochs"])
     bs = int(tc["batch_size"])
-    steps_per_epoch = math.ceil(len(sample_train(train_rows, caps, seed)) / bs)
+    steps_per_epoch = math.ceil(len(sample_train(train_rows, caps, seed, repeat)) / bs)
     total_steps = steps_per_epoch * epochs
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
     head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
@@ -126,7 +127,7 @@ def train_classifier(cfg: dict) -> TrainResult:
     step = 0
     for epoch in range(epochs):
         model.train()
-        ep_rows = sample_train(train_rows, caps, seed + epoch)
+        ep_rows = sample_train(train_rows, caps, seed + epoch, repeat)
         data: Encoded = encode_targets(ep_rows, weights)
         lengths = [len(r["text"]) for r in ep_rows]
         batches = bucketed_batches(lengths, bs, seed + epoch)
@@ -177,7 +178,25 @@ def calibrate_on_dev(model, tok: ChatTokenizer, dev_rows: list[dict], cfg: dict)
     dev_logits = predict_logits(model, tok, [r["text"] for r in dev_rows], cfg["model"]["prefix"])
     prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
     thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
-    return calibrate_and_threshold(dev_logits, dev, cfg, thr_mask)
+    return calibrate_and_threshold(dev_logits, dev, cfg, thr_mask, _safety_net_hits(dev_rows, cfg))
+
+
+def _safety_net_hits(rows: list[dict], cfg: dict) -> dict[str, np.ndarray] | None:
+    """Per crisis label, which client rows the runtime's crisis lexicon flags by itself."""
+    if not cfg["thresholds"].get("crisis_recall_counts_lexicon", False):
+        return None
+    from copilot.risk_lexicon import RiskLexicon  # noqa: PLC0415
+
+    lex = RiskLexicon.default()
+    hits = {lab: np.zeros(len(rows), dtype=bool) for lab in CRISIS}
+    for i, r in enumerate(rows):
+        if r["role"] != "client":
+            continue
+        for lab in lex.flags(r["text"]):
+            if lab in hits:
+                hits[lab][i] = True
+    log.info("crisis lexicon on dev: %s", {k: int(v.sum()) for k, v in hits.items()})
+    return hits
 
 
 def recalibrate(cfg: dict) -> Path:
@@ -206,10 +225,15 @@ def recalibrate(cfg: dict) -> Path:
     return ckpt / "calibration.json"
 
 
-def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: dict, thr_mask: np.ndarray) -> dict:
+def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: dict, thr_mask: np.ndarray,
+                            safety_net: dict[str, np.ndarray] | None = None) -> dict:
     """Per head: temperature on all dev rows; per multi-label label: a threshold for the label's job,
-    chosen on the dev rows of the target domain (thr_mask: authored chat, not tweets)."""
+    chosen on the dev rows of the target domain (thr_mask: authored chat, not tweets).
+
+    With `safety_net` (crisis lexicon hits per label), the crisis recall target is met by the
+    system — model or lexicon — while the model alone must still reach `crisis_min_model_recall`."""
     min_recall = float(cfg["thresholds"]["crisis_min_recall"])
+    min_model_recall = float(cfg["thresholds"].get("crisis_min_model_recall", min_recall if safety_net is None else 0.0))
     out: dict = {}
     for h in HEADS:
         if h.type == "multilabel":
@@ -220,7 +244,9 @@ def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: di
             for j, lab in enumerate(h.labels):
                 known = ~np.isnan(y[:, j]) & thr_mask
                 goal = "recall" if lab in CRISIS else "f1"
-                th[lab] = choose_threshold(probs[known, j], y[known, j].astype(int), goal, min_recall)
+                cov = safety_net[lab][known] if safety_net is not None and lab in safety_net else None
+                th[lab] = choose_threshold(probs[known, j], y[known, j].astype(int), goal, min_recall,
+                                           covered=cov, min_model_recall=min_model_recall if cov is not None else 0.0)
                 th[lab]["dev_positives"] = int(np.nansum(y[known, j]))
             out[h.name] = {"temperature": temp, "thresholds": th}
         else:

@@ -71,3 +71,14 @@ def test_ranking_quality_matches_pair_counting():
     q = ranking_quality(p, y)
     assert q["auc"] == pytest.approx(np.mean(pairs))
     assert ranking_quality(np.array([0.9, 0.8, 0.1]), np.array([1, 1, 0])) == {"auc": 1.0, "ap": 1.0}
+
+
+def test_safety_net_lets_the_threshold_rise_but_not_below_the_model_floor():
+    y = np.r_[np.ones(20), np.zeros(20)].astype(int)
+    p = np.r_[np.linspace(0.05, 0.9, 20), np.linspace(0.0, 0.5, 20)]
+    alone = choose_threshold(p, y, "recall", 0.95, n_boot=0)
+    covered = np.r_[np.ones(10), np.zeros(30)].astype(bool)  # the lexicon finds the 10 weakest positives
+    net = choose_threshold(p, y, "recall", 0.95, n_boot=0, covered=covered, min_model_recall=0.0)
+    floor = choose_threshold(p, y, "recall", 0.95, n_boot=0, covered=covered, min_model_recall=0.8)
+    assert alone["threshold"] < floor["threshold"] < net["threshold"]
+    assert net["system_recall"] >= 0.95 and floor["recall"] >= 0.8 and net["safety_net_recall"] == 0.5

@@ -111,6 +111,11 @@ def test_export_and_runtime_analysis(trained):
     assert abs(sum(k.skill_scores.values()) - 1) < 1e-4
     line = k.to_line()
     assert {"id", "flags", "scores", "evidence", "skill", "skill_scores", "source", "degraded"} <= set(line)
+    # A message's scores do not depend on what it is analysed with (int8 quantises per call).
+    long = "kak aku udah capek banget sama semuanya dan ga tau harus cerita ke siapa lagi " * 2
+    [alone] = an.analyze(["aku capek banget"], "client")
+    together = an.analyze([long, "aku capek banget", "suami pukul aku takut"], "client")[1]
+    assert together.scores == alone.scores
 
 
 def test_token_contributions_sum_to_logits(trained):
