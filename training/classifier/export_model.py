@@ -74,7 +74,7 @@ def export_classifier(ckpt_dir: Path, out_dir: Path, cfg: dict) -> dict:
     from transformers import BertConfig, BertModel  # noqa: PLC0415
 
     from training.classifier.model import MultiTaskModel  # noqa: PLC0415
-    from training.encoder.export import export_encoder  # noqa: PLC0415
+    from training.encoder.export import Int8Scheme, export_encoder  # noqa: PLC0415
     from training.encoder.manifest_writer import write_manifest  # noqa: PLC0415
 
     bcfg = BertConfig.from_pretrained(ckpt_dir)
@@ -88,7 +88,7 @@ def export_classifier(ckpt_dir: Path, out_dir: Path, cfg: dict) -> dict:
         module, tok, out_dir, output_names(), num_heads=bcfg.num_attention_heads,
         hidden=bcfg.hidden_size, vocab_size=bcfg.vocab_size, prefix=cfg["model"]["prefix"],
         fp32_tol=float(ecfg["fp32_tolerance"]), int8_min_cosine=float(ecfg["int8_min_cosine"]),
-        keep_fp32=bool(ecfg.get("keep_fp32", False)),
+        keep_fp32=bool(ecfg.get("keep_fp32", False)), int8_scheme=Int8Scheme.from_config(ecfg),
     )
     for name in ("tokenizer.json", "normalization.json"):
         if (ckpt_dir / name).exists():

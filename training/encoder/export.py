@@ -43,6 +43,31 @@ class OutputParity:
     min_cosine: float
 
 
+@dataclass(frozen=True)
+class Int8Scheme:
+    """How the fp32 graph becomes int8.
+
+    `dynamic`: onnxruntime's dynamic quantisation of every weight (activations quantised per
+    tensor at run time). `blockwise`: the embedding and fused attention stay dynamically
+    quantised; every other MatMul becomes a weight-only MatMulNBits (8-bit, symmetric, one
+    scale per `block_size` weights), computed with activations quantised per block
+    (`accuracy_level` 4), which keeps decisions close to fp32 at about the same size.
+    """
+
+    mode: str = "dynamic"
+    block_size: int = 128
+    accuracy_level: int = 4
+
+    @classmethod
+    def from_config(cls, ecfg: dict) -> Int8Scheme:
+        q = ecfg.get("int8", {})
+        scheme = cls(mode=str(q.get("mode", "dynamic")), block_size=int(q.get("block_size", 128)),
+                     accuracy_level=int(q.get("accuracy_level", 4)))
+        if scheme.mode not in ("dynamic", "blockwise"):
+            raise ValueError(f"E123 export.int8.mode must be 'dynamic' or 'blockwise', not {scheme.mode!r}")
+        return scheme
+
+
 @dataclass
 class ExportReport:
     fp32_path: str
@@ -52,6 +77,7 @@ class ExportReport:
     fused_attention: int
     fp32: list[OutputParity] = field(default_factory=list)
     int8: list[OutputParity] = field(default_factory=list)
+    int8_scheme: Int8Scheme | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -118,15 +144,26 @@ def optimize(src: Path, dst: Path, num_heads: int, hidden: int) -> int:
     return int(stats.get("Attention", 0) + stats.get("MultiHeadAttention", 0))
 
 
-def quantize_int8(src: Path, dst: Path) -> None:
-    """Dynamic int8 quantisation of weights (activations quantised at run time)."""
+def quantize_int8(src: Path, dst: Path, scheme: Int8Scheme | None = None) -> None:
+    """Quantise the optimised fp32 graph to int8 weights (see Int8Scheme)."""
     import onnx  # noqa: PLC0415
     from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
-    quantize_dynamic(
-        str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    scheme = scheme or Int8Scheme()
+    extra = {"DefaultTensorType": onnx.TensorProto.FLOAT}
+    if scheme.mode == "dynamic":
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True, extra_options=extra)
+        return
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer  # noqa: PLC0415
+
+    staged = dst.with_name(dst.stem + ".dynamic.onnx")
+    quantize_dynamic(str(src), str(staged), weight_type=QuantType.QInt8, per_channel=True, extra_options=extra,
+                     op_types_to_quantize=["EmbedLayerNormalization", "Attention"])
+    q = MatMulNBitsQuantizer(onnx.load(str(staged)), bits=8, block_size=scheme.block_size, is_symmetric=True,
+                             accuracy_level=scheme.accuracy_level)
+    q.process()
+    q.model.save_model_to_file(str(dst), use_external_data_format=False)
+    staged.unlink()
 
 
 def compare(module, onnx_path: Path, tokenizer: ChatTokenizer, output_names: list[str], prefix: str):
@@ -164,6 +201,7 @@ def export_encoder(
     fp32_tol: float = 1e-3,
     int8_min_cosine: float = 0.98,
     keep_fp32: bool = True,
+    int8_scheme: Int8Scheme | None = None,
 ) -> ExportReport:
     """Export, optimise, quantise and verify; raises ExportParityError beyond tolerance."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -180,8 +218,9 @@ def export_encoder(
         bad = [p for p in p32 if p.max_abs_diff > fp32_tol]
         if bad:
             raise ExportParityError(f"E121 fp32 ONNX differs from torch beyond {fp32_tol}: {bad}")
-        log.info("export: quantising to int8")
-        quantize_int8(fp32, int8)
+        scheme = int8_scheme or Int8Scheme()
+        log.info("export: quantising to int8 (%s)", scheme)
+        quantize_int8(fp32, int8, scheme)
         p8 = compare(module, int8, tokenizer, output_names, prefix)
         # int8 is held to the embedding cosine here; its effect on decisions is measured per
         # label by the evaluation report (int8 vs fp32 F1).
@@ -199,6 +238,7 @@ def export_encoder(
             fused_attention=fused,
             fp32=p32,
             int8=p8,
+            int8_scheme=scheme,
         )
     for p in report.fp32 + report.int8:
         log.info("parity %-18s max|diff| %.2e  min cos %.5f", p.name, p.max_abs_diff, p.min_cosine)

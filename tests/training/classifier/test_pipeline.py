@@ -132,3 +132,37 @@ def test_token_contributions_sum_to_logits(trained):
     # logit − Σ contributions is the bias, the same for every row
     bias = logits - contrib.sum(1)
     np.testing.assert_allclose(bias[0], bias[1], atol=0.05)
+
+
+def test_blockwise_int8_export_stays_close_to_fp32(trained, tmp_path):
+    """The blockwise scheme turns the encoder's MatMuls into 8-bit MatMulNBits, keeps the embedding
+    and attention dynamically quantised, and its probabilities stay near the fp32 graph's."""
+    import onnx
+    import onnxruntime as ort
+
+    from copilot.onnx_encoder import OnnxEncoder
+    from copilot.tokenizer import ChatTokenizer
+    from training.classifier.export_model import export_classifier
+
+    cfg = json.loads(json.dumps(trained))
+    cfg["export"] = dict(cfg["export"], keep_fp32=True, int8={"mode": "blockwise", "block_size": 32,
+                                                               "accuracy_level": 4})
+    rep = export_classifier(Path(cfg["output"]["dir"]), tmp_path, cfg)
+    assert rep["int8_scheme"]["mode"] == "blockwise"
+    ops = {n.op_type for n in onnx.load(str(tmp_path / "model.onnx")).graph.node}
+    assert "MatMulNBits" in ops and "MatMul" not in ops
+    assert {"QEmbedLayerNormalization", "QAttention"} & ops
+    tok = ChatTokenizer.from_dir(tmp_path, max_length=32)
+    b = tok.encode_batch([t for t, _, _ in CLIENT], prefix="query: ")
+    feed = {"input_ids": b.input_ids, "attention_mask": b.attention_mask}
+    ref = ort.InferenceSession(str(tmp_path / "model.fp32.onnx")).run(["risk_logits"], feed)[0]
+    got = ort.InferenceSession(str(tmp_path / "model.onnx")).run(["risk_logits"], feed)[0]
+    assert np.abs(1 / (1 + np.exp(-ref)) - 1 / (1 + np.exp(-got))).max() < 0.05
+    assert OnnxEncoder(tmp_path, threads=1).manifest.heads["risk"].labels == list(CLIENT_RISK)
+
+
+def test_unknown_int8_mode_is_refused():
+    from training.encoder.export import Int8Scheme
+
+    with pytest.raises(ValueError, match="E123"):
+        Int8Scheme.from_config({"int8": {"mode": "fp4"}})
