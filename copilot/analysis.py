@@ -23,7 +23,7 @@ class Evidence:
     end: int
     text: str
     origin: Origin
-    rule: str | None = None  # lexicon rule or pattern name; None for model attribution
+    rule: str | None = None  # lexicon rule or pattern name; model attribution: None, or "relative" (see evidence.token_spans)
 
 
 @dataclass

@@ -136,7 +136,7 @@ class Analyzer:
             scores = {lab: float(probs[i, j]) for j, lab in enumerate(ml.labels)}
             flags = [lab for lab in ml.labels if scores[lab] >= ml.thresholds.get(lab, 0.5)]
             evidence = {
-                lab: token_spans(text, out.batch.offsets[i], contrib[i, :, ml.labels.index(lab)])
+                lab: token_spans(text, out.batch.offsets[i], contrib[i, :, ml.labels.index(lab)], relative=True)
                 for lab in flags
             }
             cls = {lab: float(cls_probs[i, j]) for j, lab in enumerate(mc.labels)}

@@ -19,6 +19,7 @@ def token_spans(
     rel: float = 0.5,
     grow: float = 0.25,
     max_words: int = 6,
+    relative: bool = False,
 ) -> list[Evidence]:
     """Short phrases around the words that push the label's logit up most.
 
@@ -27,6 +28,11 @@ def token_spans(
     least `grow` of the best, up to `max_words` words; phrases are ranked by their summed
     contribution. Mean pooling spreads some weight over every word, so without the cap a span
     would often be the whole message, which tells a counselor nothing.
+
+    A flag raised at a low threshold can have no word with a positive contribution (the bias
+    carries the logit). With `relative`, the words are then ranked against each other (shifted
+    by the least contribution) and the spans are marked with rule "relative": they show what the
+    model weighed most, not what pushed it over the line. Without it, no span is returned.
     """
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     if not words:
@@ -40,8 +46,15 @@ def token_spans(
         if 0 <= w < len(words):
             score[w] += float(contrib[i])
     top = float(score.max())
+    rule = None
     if top <= 0:
-        return []
+        if not relative:
+            return []
+        score = score - score.min()
+        top, rule = float(score.max()), "relative"
+        if top <= 0:  # every word weighed the same: the message's first words
+            hi = min(max_words, len(words)) - 1
+            return [Evidence(words[0][0], words[hi][1], text[words[0][0] : words[hi][1]], "model", rule)]
     used = np.zeros(len(words), dtype=bool)
     spans: list[tuple[float, int, int]] = []
     for seed in np.argsort(-score, kind="stable"):
@@ -62,4 +75,4 @@ def token_spans(
         used[lo : hi + 1] = True
         spans.append((float(score[lo : hi + 1].sum()), words[lo][0], words[hi][1]))
     spans.sort(key=lambda x: -x[0])
-    return [Evidence(s, e, text[s:e], "model") for _, s, e in spans]
+    return [Evidence(s, e, text[s:e], "model", rule) for _, s, e in spans]

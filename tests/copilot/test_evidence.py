@@ -59,3 +59,20 @@ def test_no_positive_contribution_gives_no_span():
     offs = _tokens(text)
     assert token_spans(text, offs, -np.ones(len(offs))) == []
     assert token_spans("", [None, None], np.zeros(2)) == []
+
+
+def test_relative_mode_still_points_at_the_heaviest_words():
+    """A flag raised below logit 0 still gets a span: the words the model weighed most, marked."""
+    text = "mati lampu lagi udah 3 kali minggu ini"
+    offs = _tokens(text)
+    contrib = np.full(len(offs), -0.5)
+    for i, o in enumerate(offs):
+        if o and text[o[0]:o[1]] == "mati":
+            contrib[i] = -0.01
+    spans = token_spans(text, offs, contrib, relative=True)
+    assert spans and spans[0].text.startswith("mati")
+    assert all(s.rule == "relative" and s.origin == "model" for s in spans)
+    short = "aku di sini aja ya kak"  # one token per word: every word weighs the same
+    flat = token_spans(short, _tokens(short), np.full(len(_tokens(short)), -0.2), relative=True, max_words=3)
+    assert [s.text for s in flat] == ["aku di sini"]
+    assert token_spans(short, _tokens(short), np.full(len(_tokens(short)), -0.2)) == []
