@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -97,13 +98,25 @@ def evaluate(cfg: dict, split: str = "test", fp32_ckpt: Path | None = None) -> d
     label_block(client, "risk", CLIENT_RISK, pc, sys_c, "risk")
     label_block(counselor, "flags", COUNSELOR_FLAGS, pk, sys_k, "flags")
 
-    # hard negatives: authored client messages that look risky but carry no flag
+    # hard negatives: client messages that look risky (idioms, someone else's crisis, the news; in
+    # the public suicide set, tweets that mention suicide) — a flag raised on one is a false alarm
+    # unless the row is labelled with it.
+    def false_flags(i: int) -> list[str]:
+        known = client[i]["targets"]["risk"]
+        return [f for f in sys_c[i].flags if known.get(f) == 0]
+
+    def hn_block(idx: list[int]) -> dict:
+        if not idx:
+            return {"n": 0, "any_flag_rate": None, "crisis_flag_rate": None, "false_flags": {}}
+        ff = [false_flags(i) for i in idx]
+        return {"n": len(idx), "any_flag_rate": float(np.mean([bool(f) for f in ff])),
+                "crisis_flag_rate": float(np.mean([any(x in CRISIS for x in f) for f in ff])),
+                "false_flags": dict(Counter(x for f in ff for x in f).most_common())}
+
     hn = [i for i, r in enumerate(client) if r.get("hard_negative")]
-    report["hard_negatives"] = {
-        "n": len(hn),
-        "any_flag_rate": float(np.mean([bool(sys_c[i].flags) for i in hn])) if hn else None,
-        "crisis_flag_rate": float(np.mean([any(f in CRISIS for f in sys_c[i].flags) for i in hn])) if hn else None,
-    }
+    report["hard_negatives"] = hn_block(hn)
+    report["hard_negatives"]["authored"] = hn_block([i for i in hn if client[i]["source"].startswith("authored_")])
+    report["hard_negatives"]["public"] = hn_block([i for i in hn if not client[i]["source"].startswith("authored_")])
     # skill and emotion
     for head, labels, rows_, probs, key in (("skill", SKILLS, counselor, pk, "skill"),
                                             ("emotion", EMOTIONS, client, pc, "emotion")):
@@ -168,6 +181,7 @@ def headline(r: dict) -> dict:
     })
     chat = {k: sl["authored"] for k, sl in r["slices"].items() if "authored" in sl}
     out["chat_domain"] = _headline_from(chat)
+    out["chat_domain"]["hard_negative_fpr"] = r["hard_negatives"].get("authored", {}).get("any_flag_rate")
     return out
 
 
@@ -216,8 +230,14 @@ def render_markdown(r: dict) -> str:
             for lab, row in zip(b["labels"], conf):
                 lines.append(f"| {lab} | " + " | ".join(str(x) for x in row) + " |")
     hn = r["hard_negatives"]
-    lines += ["", "## Hard negatives", "", f"{hn['n']} messages; any flag raised on {hn['any_flag_rate']:.3f}, "
-              f"a crisis flag on {hn['crisis_flag_rate']:.3f}." if hn["n"] else "none in split"]
+    lines += ["", "## Hard negatives (a flag the row is not labelled with)", ""]
+    if not hn["n"]:
+        lines.append("none in split")
+    for name, b in (("all", hn), ("authored chat", hn.get("authored")), ("public sets", hn.get("public"))):
+        if b and b["n"]:
+            lines.append(f"- {name}: {b['n']} messages; a false flag on {b['any_flag_rate']:.3f}, a false crisis flag on "
+                         f"{b['crisis_flag_rate']:.3f}; by label: "
+                         + ", ".join(f"{k} {v}" for k, v in b["false_flags"].items()))
     lines += ["", f"Calibration ECE: risk {r['risk_calibration']['ece']:.3f}, flags {r['flags_calibration']['ece']:.3f}. "
               "PR curves and reliability plots: `pr_<label>.png`, `reliability_<head>.png`."]
     return "\n".join(lines) + "\n"
