@@ -8,6 +8,19 @@ from pathlib import Path
 from copilot.model_dir import MANIFEST, load_manifest
 
 
+# Seconds per training step on 2 CPU cores, measured over the last full CPU build of this recipe
+# (4034 steps in 100 minutes, 2026-11-26); used to state the CPU time of a GPU-trained model.
+CPU_SECONDS_PER_STEP = 1.49
+
+
+def _int8_words(export: dict) -> str:
+    q = export.get("int8_scheme") or {"mode": "dynamic"}
+    if q["mode"] == "blockwise":
+        return (f"int8: embedding and attention dynamically quantised, every other MatMul weight-only 8-bit "
+                f"(one scale per {q['block_size']} weights, accuracy level {q['accuracy_level']})")
+    return "dynamic int8 (every weight)"
+
+
 def _stage_lines(meta: dict) -> list[str]:
     """One line per training stage (following init_checkpoint back), and the total time."""
     stages = [meta]
@@ -24,10 +37,17 @@ def _stage_lines(meta: dict) -> list[str]:
             f"- Stage {k} of {len(stages)}: {t['epochs']} epochs, batch {t['batch_size']}, lr {t['lr']}"
             + (f", authored rows ×{max(rep.values())} per epoch" if rep else "")
             + (", continued from the previous stage" if m["config"]["model"].get("init_checkpoint") else "")
-            + f"; on {m['device']} ({m.get('torch_threads')} threads): {m['seconds'] / 60:.1f} minutes, {m['steps']} steps."
+            + f"; on {m.get('device_name') or m['device']} ({m.get('torch_threads')} CPU threads): "
+            + f"{m['seconds'] / 60:.1f} minutes, {m['steps']} steps."
+            + (f" {m['note']}" if m.get("note") else "")
         )
     total = sum(m["seconds"] for m in stages) / 60
-    lines.append(f"- Training time in all: {total:.0f} minutes (`copilot-train classifier build`).")
+    steps = sum(m["steps"] for m in stages)
+    lines.append(f"- Training time in all: {total:.0f} minutes (`copilot-train classifier build`), {steps} steps.")
+    cpu = [m for m in stages if m["device"] == "cpu"]
+    if len(cpu) < len(stages) and CPU_SECONDS_PER_STEP:
+        lines.append(f"- On 2 CPU cores the same steps take about {steps * CPU_SECONDS_PER_STEP / 60:.0f} minutes "
+                     f"(estimate: {CPU_SECONDS_PER_STEP} s per step, measured over a whole CPU build of this recipe).")
     return lines
 
 
@@ -100,7 +120,7 @@ def write_card(cfg: dict, report: dict) -> Path:
         "  dev recall (model or crisis lexicon) ≥ 0.95 and the model's own dev recall ≥ 0.90; the others at",
         "  maximum dev F1. A label has only 30–50 dev positives, so each threshold",
         "  is uncertain: its bootstrap interquartile range is in `calibration.json` of the training run.",
-        f"- Export: ONNX opset 17, fused attention ({export.get('fused_attention', '?')} nodes), dynamic int8;",
+        f"- Export: ONNX opset 17, fused attention ({export.get('fused_attention', '?')} nodes), {_int8_words(export)};",
         f"  {size_mb:.1f} MB. Parity: " + ", ".join(
             f"{p['name']} cos ≥ {p['min_cosine']:.4f}" for p in export.get("int8", []) if p["name"] == "sentence_embedding"
         ) + " (int8 vs torch).",

@@ -165,7 +165,8 @@ def train_classifier(cfg: dict) -> TrainResult:
     seconds = time.time() - t0
     meta = {"seconds": seconds, "steps": step, "device": str(device), "train_rows": len(train_rows),
             "dev_rows": len(dev_rows), "config": {k: v for k, v in cfg.items() if k != "_meta"},
-            "torch_threads": torch.get_num_threads()}
+            "torch_threads": torch.get_num_threads(),
+            "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
     (out_dir / "train_meta.json").write_text(json.dumps(meta, indent=2, default=str))
     log.info("training done in %.0f s (%d steps) → %s", seconds, step, out_dir)
     return TrainResult(out_dir, seconds, step, str(device))
