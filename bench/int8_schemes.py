@@ -30,9 +30,8 @@ from copilot.model_dir import load_manifest  # noqa: E402
 from copilot.tokenizer import ChatTokenizer  # noqa: E402
 from training.classifier.dataset import encode_targets, read_examples  # noqa: E402
 from training.classifier.metrics import prf  # noqa: E402
+from training.config import load_config  # noqa: E402
 from training.encoder.export import Int8Scheme, quantize_int8  # noqa: E402
-
-SCHEMES = {"dynamic": Int8Scheme("dynamic"), "blockwise": Int8Scheme("blockwise", 128, 4)}
 
 
 def session(path: Path, threads: int):
@@ -85,10 +84,15 @@ def main() -> int:
     ap.add_argument("--fp32", type=Path, required=True)
     ap.add_argument("--model-dir", type=Path, default=REPO / "models/konselor-id")
     ap.add_argument("--data", type=Path, default=REPO / "data/build/v1")
+    ap.add_argument("--config", type=Path, default=REPO / "training/configs/classifier_chat_stage3.toml",
+                    help="the blockwise scheme's settings come from its [export.int8]")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--latency-texts", type=int, default=300)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    blockwise = Int8Scheme.from_config(load_config(args.config)["export"])
+    schemes = {"dynamic": Int8Scheme("dynamic"),
+               "blockwise": blockwise if blockwise.mode == "blockwise" else Int8Scheme("blockwise")}
     manifest = load_manifest(args.model_dir)
     tok = ChatTokenizer.from_dir(args.model_dir, max_length=manifest.max_length)
     rows = [r for r in read_examples(args.data / "examples.jsonl") if r["split"] in ("dev", "test")
@@ -98,7 +102,7 @@ def main() -> int:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         paths = {"fp32": args.fp32}
-        for name, scheme in SCHEMES.items():
+        for name, scheme in schemes.items():
             paths[name] = Path(tmp) / f"{name}.onnx"
             quantize_int8(args.fp32, paths[name], scheme)
         for name, path in paths.items():
@@ -112,9 +116,9 @@ def main() -> int:
     print(f"{'scheme':10s} {'MB':>6s} {'p50 ms':>7s} {'p99 ms':>7s} {'p50/fp32':>8s}")
     for name, r in results.items():
         print(f"{name:10s} {r['mb']:6.1f} {r['p50_ms']:7.2f} {r['p99_ms']:7.2f} {r['p50_ms'] / base['p50_ms']:8.2f}")
-    print(f"\n{'label':16s} {'fp32 F1':>8s} " + " ".join(f"{n:>10s}" for n in SCHEMES))
+    print(f"\n{'label':16s} {'fp32 F1':>8s} " + " ".join(f"{n:>10s}" for n in schemes))
     for lab, f in base["f1"].items():
-        print(f"{lab:16s} {f:8.3f} " + " ".join(f"{results[n]['f1'][lab] - f:+10.3f}" for n in SCHEMES))
+        print(f"{lab:16s} {f:8.3f} " + " ".join(f"{results[n]['f1'][lab] - f:+10.3f}" for n in schemes))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

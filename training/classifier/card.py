@@ -44,8 +44,7 @@ def _stage_lines(meta: dict) -> list[str]:
     total = sum(m["seconds"] for m in stages) / 60
     steps = sum(m["steps"] for m in stages)
     lines.append(f"- Training time in all: {total:.0f} minutes (`copilot-train classifier build`), {steps} steps.")
-    cpu = [m for m in stages if m["device"] == "cpu"]
-    if len(cpu) < len(stages) and CPU_SECONDS_PER_STEP:
+    if any(m["device"] != "cpu" for m in stages):
         lines.append(f"- On 2 CPU cores the same steps take about {steps * CPU_SECONDS_PER_STEP / 60:.0f} minutes "
                      f"(estimate: {CPU_SECONDS_PER_STEP} s per step, measured over a whole CPU build of this recipe).")
     return lines
