@@ -1,13 +1,14 @@
 """int8 schemes for the classifier: size, single-message latency and per-label decisions against
 the fp32 graph, all measured in one run on the same machine.
 
-Quantises one fp32 ONNX export (``copilot-train classifier export --set export.keep_fp32=true``)
+Quantises one fp32 ONNX export (``copilot-train classifier export --set export.keep_fp32=true
+--set output.model_dir=/tmp/konselor-fp32``; a scratch folder, so the shipped manifest keeps its metrics)
 with each scheme of `training.encoder.export.Int8Scheme`, then, on the authored dev+test rows of
 a data build, prints per scheme: file size, batch-of-one latency p50/p99 (ratio to fp32), and the
 model F1 of every risk/flag label at the shipped thresholds minus the fp32 F1. Figures, not
 assertions: the machine is shared and noisy.
 
-    python bench/int8_schemes.py --fp32 models/konselor-id/model.fp32.onnx \
+    python bench/int8_schemes.py --fp32 /tmp/konselor-fp32/model.fp32.onnx \
         --model-dir models/konselor-id --data data/build/v1 [--threads 2] [--json out.json]
 """
 

@@ -49,7 +49,7 @@ class Int8Scheme:
 
     `dynamic`: onnxruntime's dynamic quantisation of every weight (activations quantised per
     tensor at run time). `blockwise`: the embedding and fused attention stay dynamically
-    quantised; every other MatMul becomes a weight-only MatMulNBits (8-bit, symmetric, one
+    quantised; every other MatMul (the heads' Gemm included) becomes a weight-only MatMulNBits (8-bit, symmetric, one
     scale per `block_size` weights), computed with activations quantised per block
     (`accuracy_level` 4), which keeps decisions close to fp32 at about the same size.
     """
@@ -157,13 +157,15 @@ def quantize_int8(src: Path, dst: Path, scheme: Int8Scheme | None = None) -> Non
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer  # noqa: PLC0415
 
     staged = dst.with_name(dst.stem + ".dynamic.onnx")
-    quantize_dynamic(str(src), str(staged), weight_type=QuantType.QInt8, per_channel=True, extra_options=extra,
-                     op_types_to_quantize=["EmbedLayerNormalization", "Attention"])
-    q = MatMulNBitsQuantizer(onnx.load(str(staged)), bits=8, block_size=scheme.block_size, is_symmetric=True,
-                             accuracy_level=scheme.accuracy_level)
-    q.process()
-    q.model.save_model_to_file(str(dst), use_external_data_format=False)
-    staged.unlink()
+    try:
+        quantize_dynamic(str(src), str(staged), weight_type=QuantType.QInt8, per_channel=True, extra_options=extra,
+                         op_types_to_quantize=["EmbedLayerNormalization", "Attention"])
+        q = MatMulNBitsQuantizer(onnx.load(str(staged)), bits=8, block_size=scheme.block_size, is_symmetric=True,
+                                 accuracy_level=scheme.accuracy_level)
+        q.process()
+        q.model.save_model_to_file(str(dst), use_external_data_format=False)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def compare(module, onnx_path: Path, tokenizer: ChatTokenizer, output_names: list[str], prefix: str):
