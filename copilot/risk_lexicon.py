@@ -501,7 +501,8 @@ class LexiconHit:
     """One phrase found in a message; ``suppressed_by`` says why it raises no flag (None: it does).
 
     ``suppressed_by`` is one of "negation", "third_person" (someone else is the subject),
-    "media" (the news, a film, a game), "idiom:<id>", "past_resolved", "joke", or "context"
+    "media" (the news, a film, a game), "topic" (what a school task, a talk or a book is about),
+    "idiom:<id>", "past_resolved", "joke", or "context"
     (the rule's own ``unless`` phrase, e.g. a panic attack explaining "rasanya mau mati").
     """
 
@@ -552,6 +553,8 @@ class _Context:
     joke_requires: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     joiners: re.Pattern[str] = re.compile("(?!)")
     max_bridge: int = 3
+    topic: re.Pattern[str] | None = None  # "makalah tentang", "poster pencegahan": the hit is a subject of study
+    topic_reach: int = 4  # at most this many words between the topic phrase and the hit
 
 
 @dataclass(frozen=True)
@@ -665,6 +668,8 @@ class RiskLexicon:
             who = self._subject(nt, first, sent_start, end, rule)
             if who and not (ctx.self_override and ctx.self_override.search(padded)):
                 return who
+        if ctx.topic and self._topic(nt, first, sent_start):
+            return "topic"
         if ctx.past and ctx.resolved:
             past = next(iter_spans(ctx.past, padded, 0, end), None)
             if past and ctx.resolved.search(padded, past[1]) and not (
@@ -678,6 +683,20 @@ class RiskLexicon:
             if laughing and (trivial is None or trivial.search(padded)):
                 return "joke"
         return None
+
+    def _topic(self, nt: NormalizedText, first: int, sent_start: int) -> bool:
+        """The hit is what a school task, a talk or a book is about ("makalah tentang faktor risiko
+        bunuh diri", "poster pencegahan self harm"): a topic phrase shortly before it in the same
+        sentence, and the client not named in between ("makalah tentang aku yang pengen mati" stays)."""
+        ctx = self._ctx
+        tokens = nt.tokens
+        lo, hi = tokens[sent_start].start, tokens[first].start
+        for _, e in iter_spans(ctx.topic, nt.padded, lo, hi):
+            between = [t for t in tokens[sent_start:first] if t.start >= e]
+            if len(between) <= ctx.topic_reach and not any(
+                    t.is_boundary or ctx.self_words.fullmatch(t.text) for t in between):
+                return True
+        return False
 
     def _negated(self, tokens: Sequence[Token], first: int, sent_start: int) -> bool:
         """A negator right before the hit, possibly through a few bridge words ("ga pernah kepikiran")."""
@@ -863,6 +882,8 @@ def _context(pc: PhraseCompiler, raw: Mapping, source: str) -> _Context:
         joke_requires={label: pc.compile_many(ps, 0, f"{source}: context.joke_requires.{label}")
                        for label, ps in raw.get("joke_requires", {}).items()},
         max_bridge=int(raw.get("max_bridge", 3)),
+        topic=phrases("topic"),
+        topic_reach=int(raw.get("topic_reach", 4)),
     )
 
 

@@ -124,6 +124,30 @@ def test_past_resolved_and_relapse(lex):
     assert "suicidal" in labels(lex, relapse)
 
 
+def test_a_school_task_or_a_book_about_the_topic_is_not_the_clients_risk(lex):
+    for text, label in (
+        ("aku dapet tugas bikin poster tentang pencegahan bunuh diri, ada referensi?", "suicidal"),
+        ("Saya menyusun makalah mengenai faktor risiko menyakiti diri pada remaja.", "suicidal"),
+        ("lagi baca buku tentang skizofrenia buat kuliah", "acute_disorder"),
+    ):
+        assert label not in labels(lex, text), text
+        assert "topic" in why(lex, text, label), text
+    # the client named between the topic and the hit, or a plain personal statement, still counts
+    assert "suicidal" in labels(lex, "makalah tentang aku yang pengen bunuh diri aja")
+    assert "suicidal" in labels(lex, "gagal skripsi, pengen bunuh diri aja")
+    assert "suicidal" in labels(lex, "aku mikir tentang bunuh diri terus tiap malam")
+
+
+def test_negation_reaches_through_a_purpose_word_and_recovery_is_not_a_relapse(lex):
+    assert "suicidal" not in labels(lex, "saya capek, tapi saya tidak punya pikiran untuk menyakiti diri")
+    assert "suicidal" in labels(lex, "saya punya pikiran untuk menyakiti diri")
+    recovered = "dulu saya pernah ingin mati. sekarang alhamdulillah saya sudah jauh lebih kuat"
+    assert "past_resolved" in why(lex, recovered, "suicidal")
+    assert "suicidal" in labels(lex, "dulu pernah pengen mati, sekarang pikiran itu makin kuat")
+    stopped = "waktu SMA saya sering melukai diri. sudah sepuluh tahun saya berhenti"
+    assert "suicidal" not in labels(lex, stopped)
+
+
 def test_household_violence_of_another_household_is_not_kdrt(lex):
     assert "kdrt" not in labels(lex, "temen sekelas gue sering dipukul bokapnya")
     assert "kdrt" not in labels(lex, "sepupu aku dipukulin suaminya tiap lebaran")

@@ -1,0 +1,90 @@
+"""The crisis lexicon on its own, per group of authored client files: precision and recall per
+crisis label, and the share of hard negatives it flags.
+
+The groups say how honest each figure is:
+- ``developed``: the four files the lexicon was written beside (2026-11-26); optimistic.
+- ``tuned_later``: six voices written after it (2026-11-27 morning) and read when the lexicon's
+  topic / negation / recovery cues were added (lexicon 1.1.0); no longer independent.
+- ``held_out``: six voices written the same day and never read for lexicon work, only counted;
+  the closest this project has to independent writing.
+
+    python bench/lexicon_heldout.py [--json bench/lexicon_heldout.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from copilot.labels import CRISIS  # noqa: E402
+from copilot.risk_lexicon import RiskLexicon  # noqa: E402
+
+AUTHORED = REPO / "training" / "data" / "authored"
+GROUPS = {
+    "developed": ["formal", "jatim", "jkt", "luar"],
+    "tuned_later": ["genz", "jateng", "kantor", "mks", "sunda", "timur"],
+    "held_out": ["medan", "minang", "pmi", "bali", "santri", "sumsel"],
+}
+
+
+def measure(lex: RiskLexicon, voices: list[str]) -> dict:
+    counts = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
+    hn = hn_flagged = rows = 0
+    hn_labels: dict[str, int] = defaultdict(int)
+    for voice in voices:
+        for line in (AUTHORED / f"client_{voice}.jsonl").read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            rows += 1
+            flagged = set(lex.flags(r["text"])) & set(CRISIS)
+            gold = set(r["labels"])
+            for lab in CRISIS:
+                if lab in flagged and lab in gold:
+                    counts[lab]["tp"] += 1
+                elif lab in flagged:
+                    counts[lab]["fp"] += 1
+                elif lab in gold:
+                    counts[lab]["fn"] += 1
+            if r.get("hard_negative"):
+                hn += 1
+                hn_flagged += bool(flagged)
+                for lab in flagged:
+                    hn_labels[lab] += 1
+    labels = {}
+    for lab in CRISIS:
+        c = counts[lab]
+        labels[lab] = {**c, "support": c["tp"] + c["fn"],
+                       "precision": c["tp"] / max(c["tp"] + c["fp"], 1),
+                       "recall": c["tp"] / max(c["tp"] + c["fn"], 1)}
+    return {"voices": voices, "rows": rows, "labels": labels, "hard_negatives": hn,
+            "hard_negatives_flagged": hn_flagged, "hard_negative_rate": hn_flagged / max(hn, 1),
+            "hard_negative_flags_by_label": dict(hn_labels)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    lex = RiskLexicon.load()
+    out = {"lexicon": f"{lex.name} {lex.version}", "groups": {g: measure(lex, v) for g, v in GROUPS.items()}}
+    print(f"lexicon {out['lexicon']}")
+    for g, m in out["groups"].items():
+        print(f"\n{g} ({', '.join(m['voices'])}; {m['rows']} messages)")
+        for lab, v in m["labels"].items():
+            print(f"  {lab:15s} support {v['support']:4d}  P {v['precision']:.3f}  R {v['recall']:.3f}")
+        print(f"  hard negatives flagged: {m['hard_negatives_flagged']}/{m['hard_negatives']} "
+              f"({m['hard_negative_rate']:.3f}) by label {m['hard_negative_flags_by_label']}")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
