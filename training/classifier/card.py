@@ -30,6 +30,13 @@ def _stage_lines(meta: dict) -> list[str]:
             break
         stages.insert(0, json.loads(prev.read_text()))
     lines = []
+    parent = stages[0].get("parent")
+    if parent:
+        lines.append(
+            f"- Stage 0: the shipped model {parent['name']} {parent['version']}"
+            + (f" (`{parent['dir']}` at commit {parent['rev']})" if parent.get("rev") else f" (`{parent['dir']}`)")
+            + ", trained as that version's card describes; the stages below continue from its int8 weights,"
+            " dequantised (training/classifier/from_onnx.py). Its fp32 checkpoint was not kept.")
     for k, m in enumerate(stages, 1):
         t = m["config"]["train"]
         rep = m["config"].get("source_repeat") or {}
@@ -43,7 +50,11 @@ def _stage_lines(meta: dict) -> list[str]:
         )
     total = sum(m["seconds"] for m in stages) / 60
     steps = sum(m["steps"] for m in stages)
-    lines.append(f"- Training time in all: {total:.0f} minutes (`copilot-train classifier build`), {steps} steps.")
+    if parent:
+        lines.append(f"- Training time of this update: {total:.0f} minutes (`copilot-train classifier build`), {steps} "
+                     f"steps; from scratch, add the time of {parent['name']} {parent['version']} in its card.")
+    else:
+        lines.append(f"- Training time in all: {total:.0f} minutes (`copilot-train classifier build`), {steps} steps.")
     if any(m["device"] != "cpu" for m in stages):
         lines.append(f"- On 2 CPU cores the same steps take about {steps * CPU_SECONDS_PER_STEP / 60:.0f} minutes "
                      f"(estimate: {CPU_SECONDS_PER_STEP} s per step, measured over a whole CPU build of this recipe).")

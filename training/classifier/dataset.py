@@ -45,7 +45,10 @@ def encode_targets(rows: list[dict], source_weights: dict[str, float]) -> Encode
                 [idx.get(r["targets"][h.target_key], -1) if r["targets"][h.target_key] else -1 for r in rows],
                 dtype=np.int64,
             )
-    w = np.array([source_weights.get(r["source"], 1.0) * (source_weights.get("proxy", 1.0) if r.get("proxy") else 1.0)
+    # `proxy` and `hard_negative` multiply the source weight of rows marked so
+    w = np.array([source_weights.get(r["source"], 1.0)
+                  * (source_weights.get("proxy", 1.0) if r.get("proxy") else 1.0)
+                  * (source_weights.get("hard_negative", 1.0) if r.get("hard_negative") else 1.0)
                   for r in rows], dtype=np.float32)
     return Encoded(rows, ml, mc, w)
 

@@ -102,6 +102,7 @@ def train_classifier(cfg: dict) -> TrainResult:
         # Continue from an earlier run of this same model (e.g. a domain-adaptation stage).
         model.load_state_dict(load_file(str(Path(init) / "model.safetensors")))
         log.info("initialised from %s", init)
+    parent = _init_from_onnx(model, cfg, base_dir) if not init and cfg["model"].get("init_onnx") else None
     model = model.to(device)
 
     weights = cfg.get("source_weights", {})
@@ -167,9 +168,40 @@ def train_classifier(cfg: dict) -> TrainResult:
             "dev_rows": len(dev_rows), "config": {k: v for k, v in cfg.items() if k != "_meta"},
             "torch_threads": torch.get_num_threads(),
             "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"}
+    if parent:
+        meta["parent"] = parent
     (out_dir / "train_meta.json").write_text(json.dumps(meta, indent=2, default=str))
     log.info("training done in %.0f s (%d steps) → %s", seconds, step, out_dir)
     return TrainResult(out_dir, seconds, step, str(device))
+
+
+def _init_from_onnx(model, cfg: dict, base_dir: Path) -> dict:
+    """Start from a shipped int8 classifier (its dequantised weights); see from_onnx.py."""
+    import torch  # noqa: PLC0415
+
+    from training.classifier.from_onnx import (  # noqa: PLC0415
+        OnnxCheckpointError,
+        load_parent,
+        state_dict_from_onnx,
+    )
+
+    parent_dir = Path(cfg["model"]["init_onnx"])
+    if cfg["model"].get("init_onnx_rev"):
+        from training.classifier.from_onnx import materialize_parent  # noqa: PLC0415
+
+        parent_dir = materialize_parent(parent_dir, str(cfg["model"]["init_onnx_rev"]),
+                                        Path(cfg["output"]["dir"]) / "parent")
+    parent = load_parent(parent_dir, cfg["model"].get("init_onnx_version"))
+    c = model.encoder.config
+    sd = state_dict_from_onnx(parent_dir / "model.onnx", base_dir, c.num_hidden_layers, c.hidden_size)
+    res = model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items()}, strict=False)
+    missing = [k for k in res.missing_keys if not k.endswith("position_ids")]
+    if missing or res.unexpected_keys:
+        raise OnnxCheckpointError(f"parent {parent_dir}: missing {missing}, unexpected {res.unexpected_keys}")
+    log.info("initialised from the shipped model %s %s (%s, int8 weights dequantised)",
+             parent.get("name"), parent.get("version"), parent_dir)
+    return {"name": parent.get("name"), "version": parent.get("version"), "dir": cfg["model"]["init_onnx"],
+            "rev": cfg["model"].get("init_onnx_rev"), "metrics": parent.get("metrics", {}).get("headline")}
 
 
 def calibrate_on_dev(model, tok: ChatTokenizer, dev_rows: list[dict], cfg: dict) -> dict:

@@ -22,3 +22,14 @@ def test_sampling_is_seeded_and_a_zero_cap_drops_the_source():
     b = sample_train(_rows(), {"public": 30}, seed=7)
     assert [r["id"] for r in a] == [r["id"] for r in b]
     assert not [r for r in sample_train(_rows(), {"public": 0}, seed=7) if r["source"] == "public"]
+
+
+def test_proxy_and_hard_negative_rows_weigh_what_the_config_says():
+    from training.classifier.dataset import encode_targets
+
+    def row(source, **kw):
+        return {"source": source, "targets": {"risk": {}, "flags": {}, "skill": None, "emotion": None}, **kw}
+
+    rows = [row("tweets"), row("tweets", proxy=True), row("authored", hard_negative=True), row("authored")]
+    w = encode_targets(rows, {"tweets": 0.5, "proxy": 0.25, "hard_negative": 2.0}).weights
+    assert w.tolist() == [0.5, 0.125, 2.0, 1.0]

@@ -166,3 +166,53 @@ def test_unknown_int8_mode_is_refused():
 
     with pytest.raises(ValueError, match="E123"):
         Int8Scheme.from_config({"int8": {"mode": "fp4"}})
+
+
+def test_a_shipped_int8_model_is_recovered_for_further_training(trained, tmp_path, tiny_hf_dir):
+    """from_onnx dequantises the shipped graph back to the checkpoint's weights (within the int8
+    steps), and an update stage of zero epochs started from it scores like the shipped model."""
+    import onnxruntime as ort
+    from safetensors.numpy import load_file
+
+    from copilot.tokenizer import ChatTokenizer
+    from training.classifier.export_model import export_classifier
+    from training.classifier.from_onnx import OnnxCheckpointError, state_dict_from_onnx
+    from training.classifier.train import train_classifier
+
+    cfg = json.loads(json.dumps(trained))
+    cfg["export"] = dict(cfg["export"], int8={"mode": "blockwise", "block_size": 32, "accuracy_level": 4})
+    shipped = tmp_path / "shipped"
+    export_classifier(Path(cfg["output"]["dir"]), shipped, cfg)
+    ckpt = load_file(str(Path(cfg["output"]["dir"]) / "model.safetensors"))
+    bcfg = json.loads((Path(cfg["output"]["dir"]) / "config.json").read_text())
+    sd = state_dict_from_onnx(shipped / "model.onnx", tiny_hf_dir, bcfg["num_hidden_layers"], bcfg["hidden_size"])
+    assert set(sd) == {k for k in ckpt if not k.endswith("position_ids")}
+    for k, v in sd.items():
+        ref = ckpt[k]
+        assert v.shape == ref.shape, k
+        # one int8 step is at most max|w| / 127 (per column, block or tensor); allow two
+        assert np.abs(v - ref).max() <= 2 * np.abs(ref).max() / 127 + 1e-6, k
+
+    upd = json.loads(json.dumps(trained))
+    upd["train"] = dict(upd["train"], epochs=0)
+    upd["model"] = dict(upd["model"], init_onnx=str(shipped), init_onnx_version="0.0.1")
+    upd["output"] = dict(upd["output"], dir=str(tmp_path / "update"), model_dir=str(tmp_path / "update_model"))
+    train_classifier(upd)
+    meta = json.loads((tmp_path / "update" / "train_meta.json").read_text())
+    assert meta["parent"]["version"] == "0.0.1"
+    from training.classifier.evaluate import _fp32_probs
+    rows = [{"text": t} for t, _, _ in CLIENT]
+    got = _fp32_probs(upd, tmp_path / "update", rows, [])["risk"]
+    tok = ChatTokenizer.from_dir(shipped, max_length=32)
+    b = tok.encode_batch([t for t, _, _ in CLIENT], prefix="query: ")
+    z = ort.InferenceSession(str(shipped / "model.onnx")).run(
+        ["risk_logits"], {"input_ids": b.input_ids, "attention_mask": b.attention_mask})[0]
+    t_old = json.loads((Path(cfg["output"]["dir"]) / "calibration.json").read_text())["risk"]["temperature"]
+    t_new = json.loads((tmp_path / "update" / "calibration.json").read_text())["risk"]["temperature"]
+    # same weights, so the logits agree; the temperature is refitted on the same dev rows
+    assert abs(t_new - t_old) < 0.05 * t_old + 0.05
+    assert np.abs(got - 1 / (1 + np.exp(-z / t_new))).max() < 0.05
+
+    upd["model"]["init_onnx_version"] = "9.9.9"
+    with pytest.raises(OnnxCheckpointError, match="9.9.9"):
+        train_classifier(upd)
