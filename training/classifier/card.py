@@ -61,6 +61,15 @@ def _stage_lines(meta: dict) -> list[str]:
     return lines
 
 
+def _dev_positive_range(ckpt: Path) -> str:
+    path = ckpt / "calibration.json"
+    counts = [t.get("dev_positives") for head in ("risk", "flags")
+              for t in (json.loads(path.read_text()).get(head, {}).get("thresholds", {}).values()
+                        if path.exists() else [])]
+    counts = [c for c in counts if isinstance(c, int)]
+    return f"{min(counts)}–{max(counts)}" if counts else "a few dozen"
+
+
 def _dev_lines(ckpt: Path) -> list[str]:
     """Dev ranking quality and the threshold's bootstrap spread per label (from calibration)."""
     path = ckpt / "calibration.json"
@@ -128,8 +137,8 @@ def write_card(cfg: dict, report: dict) -> Path:
         "- Temperature scaling per head on dev; thresholds per label on the authored dev rows: the crisis",
         "  flags (suicidal, harm_others, kdrt, acute_disorder) at the highest threshold keeping the system's",
         "  dev recall (model or crisis lexicon) ≥ 0.95 and the model's own dev recall ≥ 0.90; the others at",
-        "  maximum dev F1. A label has only 30–50 dev positives, so each threshold",
-        "  is uncertain: its bootstrap interquartile range is in `calibration.json` of the training run.",
+        f"  maximum dev F1. A label has only {_dev_positive_range(ckpt)} dev positives, so each threshold",
+        "  is uncertain: its bootstrap interquartile range is in the table below.",
         f"- Export: ONNX opset 17, fused attention ({export.get('fused_attention', '?')} nodes), {_int8_words(export)};",
         f"  {size_mb:.1f} MB. Parity: " + ", ".join(
             f"{p['name']} cos ≥ {p['min_cosine']:.4f}" for p in export.get("int8", []) if p["name"] == "sentence_embedding"
