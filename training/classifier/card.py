@@ -61,21 +61,16 @@ def _stage_lines(meta: dict) -> list[str]:
     return lines
 
 
-def _dev_positive_range(ckpt: Path) -> str:
-    path = ckpt / "calibration.json"
-    counts = [t.get("dev_positives") for head in ("risk", "flags")
-              for t in (json.loads(path.read_text()).get(head, {}).get("thresholds", {}).values()
-                        if path.exists() else [])]
-    counts = [c for c in counts if isinstance(c, int)]
+def _dev_positive_range(cal: dict) -> str:
+    counts = [t["dev_positives"] for head in ("risk", "flags")
+              for t in cal.get(head, {}).get("thresholds", {}).values() if isinstance(t.get("dev_positives"), int)]
     return f"{min(counts)}–{max(counts)}" if counts else "a few dozen"
 
 
-def _dev_lines(ckpt: Path) -> list[str]:
+def _dev_lines(cal: dict) -> list[str]:
     """Dev ranking quality and the threshold's bootstrap spread per label (from calibration)."""
-    path = ckpt / "calibration.json"
-    if not path.exists():
+    if not cal:
         return []
-    cal = json.loads(path.read_text())
     lines = ["## Thresholds on dev (authored chat rows)", "",
              "| label | goal | threshold | bootstrap IQR | dev P | dev R | dev AUC | dev AP | dev positives |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -97,6 +92,7 @@ def write_card(cfg: dict, report: dict) -> Path:
     ckpt = Path(cfg["output"]["dir"])
     meta = json.loads((ckpt / "train_meta.json").read_text())
     export = json.loads((ckpt / "export_report.json").read_text()) if (ckpt / "export_report.json").exists() else {}
+    cal = json.loads((ckpt / "calibration.json").read_text()) if (ckpt / "calibration.json").exists() else {}
     man = load_manifest(model_dir)
     h = report["headline"]
     md = (ckpt / "eval" / "report.md").read_text()
@@ -137,14 +133,14 @@ def write_card(cfg: dict, report: dict) -> Path:
         "- Temperature scaling per head on dev; thresholds per label on the authored dev rows: the crisis",
         "  flags (suicidal, harm_others, kdrt, acute_disorder) at the highest threshold keeping the system's",
         "  dev recall (model or crisis lexicon) ≥ 0.95 and the model's own dev recall ≥ 0.90; the others at",
-        f"  maximum dev F1. A label has only {_dev_positive_range(ckpt)} dev positives, so each threshold",
+        f"  maximum dev F1. A label has only {_dev_positive_range(cal)} dev positives, so each threshold",
         "  is uncertain: its bootstrap interquartile range is in the table below.",
         f"- Export: ONNX opset 17, fused attention ({export.get('fused_attention', '?')} nodes), {_int8_words(export)};",
         f"  {size_mb:.1f} MB. Parity: " + ", ".join(
             f"{p['name']} cos ≥ {p['min_cosine']:.4f}" for p in export.get("int8", []) if p["name"] == "sentence_embedding"
         ) + " (int8 vs torch).",
         "",
-    ] + _dev_lines(ckpt) + [
+    ] + _dev_lines(cal) + [
         "## Headline metrics (project test split; system = model + crisis lexicon + contact patterns)",
         "",
         "Chat domain = authored chat messages only (the public sets' labels are proxies: a tweet insulting",

@@ -84,7 +84,9 @@ def state_dict_from_onnx(onnx_path: Path, base_dir: Path, num_layers: int, hidde
     zeros = dict(zip(("word", "pos", "type", "gamma", "beta"), ins[13:18]))
     deq = {k: _dequant_tensor(arr[quantised[k]], arr[scales[k]], arr[zeros[k]]) for k in quantised}
     base = load_file(str(base_dir / "model.safetensors"))
-    word_key = next(k for k in base if k.endswith("embeddings.word_embeddings.weight"))
+    word_key = next((k for k in base if k.endswith("embeddings.word_embeddings.weight")), None)
+    if word_key is None:
+        raise OnnxCheckpointError(f"{base_dir / 'model.safetensors'} holds no word embeddings (not a base encoder?)")
     word = base[word_key].astype(np.float32)
     if word.shape != deq["word"].shape:
         raise OnnxCheckpointError(f"word embeddings {deq['word'].shape} in the graph, {word.shape} in {base_dir}")
