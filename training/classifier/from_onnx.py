@@ -64,8 +64,65 @@ def _dequant_nbits(node, arr: dict[str, np.ndarray]) -> np.ndarray:
     return w.astype(np.float32)
 
 
-def state_dict_from_onnx(onnx_path: Path, base_dir: Path, num_layers: int, hidden: int) -> dict[str, np.ndarray]:
-    """MultiTaskModel state (numpy, fp32) from a shipped int8 classifier graph."""
+def _pieces(tokenizer_json: Path) -> list[str]:
+    """The vocabulary of a tokenizer.json, in id order."""
+    model = json.loads(Path(tokenizer_json).read_text(encoding="utf-8"))["model"]
+    vocab = model["vocab"]
+    if isinstance(vocab, dict):  # WordPiece / BPE: piece -> id
+        return [p for p, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
+    return [p for p, _ in vocab]  # Unigram: [piece, score] in id order
+
+
+def word_table(parent: np.ndarray, step: float, base: np.ndarray, base_pieces: list[str],
+               parent_pieces: list[str] | None) -> np.ndarray:
+    """The word-embedding table an update stage starts from, in the base encoder's vocabulary.
+
+    Word embeddings are frozen in training, so the parent's (quantised) table equals the base
+    encoder's up to one int8 step and the base's fp32 rows are the exact values. The base's
+    trimmed vocabulary may have grown since the parent was trained (the trim counts the authored
+    data): rows are then matched by piece, and pieces new to the base keep their base rows, which
+    is what the parent would have had. A parent trained with unfrozen embeddings keeps its own rows
+    wherever it has them.
+    """
+    if parent_pieces is None or parent_pieces == base_pieces:
+        if base.shape != parent.shape:
+            raise OnnxCheckpointError(
+                f"word embeddings {parent.shape} in the graph, {base.shape} in the base encoder, and no parent "
+                "tokenizer to match them by piece")
+        if float(np.abs(base - parent).max()) > step:
+            log.warning("word embeddings differ from the base encoder's by more than one quantisation step: "
+                        "using the graph's int8 table, dequantised")
+            return parent
+        return base
+    if len(parent_pieces) != parent.shape[0] or len(base_pieces) != base.shape[0]:
+        raise OnnxCheckpointError(
+            f"tokenizer sizes ({len(parent_pieces)} parent, {len(base_pieces)} base) do not match the embedding "
+            f"tables ({parent.shape[0]}, {base.shape[0]})")
+    index = {p: i for i, p in enumerate(parent_pieces)}
+    shared = [(i, index[p]) for i, p in enumerate(base_pieces) if p in index]
+    if not shared:
+        raise OnnxCheckpointError("the parent's vocabulary and the base encoder's share no piece")
+    b_idx = np.array([i for i, _ in shared])
+    p_idx = np.array([j for _, j in shared])
+    dropped = len(parent_pieces) - len(shared)
+    log.info("vocabulary changed since the parent: %d pieces shared, %d new in the base (base rows), "
+             "%d only in the parent (dropped)", len(shared), len(base_pieces) - len(shared), dropped)
+    if float(np.abs(base[b_idx] - parent[p_idx]).max()) <= step:
+        return base
+    log.warning("word embeddings differ from the base encoder's by more than one quantisation step: "
+                "keeping the graph's rows for the %d shared pieces", len(shared))
+    word = base.copy()
+    word[b_idx] = parent[p_idx]
+    return word
+
+
+def state_dict_from_onnx(onnx_path: Path, base_dir: Path, num_layers: int, hidden: int,
+                         parent_tokenizer: Path | None = None) -> dict[str, np.ndarray]:
+    """MultiTaskModel state (numpy, fp32) from a shipped int8 classifier graph.
+
+    `parent_tokenizer` is the shipped model's tokenizer.json: with it, a base encoder whose
+    trimmed vocabulary has changed since the parent was trained (new authored text adds pieces)
+    is matched piece by piece instead of refused."""
     import onnx  # noqa: PLC0415
     from safetensors.numpy import load_file  # noqa: PLC0415
 
@@ -87,15 +144,8 @@ def state_dict_from_onnx(onnx_path: Path, base_dir: Path, num_layers: int, hidde
     word_key = next((k for k in base if k.endswith("embeddings.word_embeddings.weight")), None)
     if word_key is None:
         raise OnnxCheckpointError(f"{base_dir / 'model.safetensors'} holds no word embeddings (not a base encoder?)")
-    word = base[word_key].astype(np.float32)
-    if word.shape != deq["word"].shape:
-        raise OnnxCheckpointError(f"word embeddings {deq['word'].shape} in the graph, {word.shape} in {base_dir}")
-    step = float(arr[scales["word"]])
-    if float(np.abs(word - deq["word"]).max()) > step:
-        # A model trained with freeze_embeddings = false: its own (quantised) table is the truth.
-        log.warning("word embeddings differ from the base encoder's by more than one quantisation step: "
-                    "using the graph's int8 table, dequantised")
-        word = deq["word"]
+    pieces = (_pieces(base_dir / "tokenizer.json"), _pieces(parent_tokenizer)) if parent_tokenizer else ([], None)
+    word = word_table(deq["word"], float(arr[scales["word"]]), base[word_key].astype(np.float32), *pieces)
     sd[e + "word_embeddings.weight"] = word
     sd[e + "position_embeddings.weight"] = deq["pos"]
     sd[e + "token_type_embeddings.weight"] = deq["type"]
@@ -140,7 +190,7 @@ def materialize_parent(model_dir: Path, rev: str, dest: Path) -> Path:
     import subprocess  # noqa: PLC0415
 
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("manifest.json", "model.onnx"):
+    for name in ("manifest.json", "model.onnx", "tokenizer.json"):
         spec = f"{rev}:{model_dir.as_posix()}/{name}"
         res = subprocess.run(["git", "show", spec], capture_output=True, check=False)
         if res.returncode != 0:
