@@ -7,6 +7,8 @@ The groups say how honest each figure is:
   topic / negation / recovery cues were added (lexicon 1.1.0); no longer independent.
 - ``held_out``: six voices written the same day and never read for lexicon work, only counted;
   the closest this project has to independent writing.
+- ``held_out_2``: six voices written 2026-11-27 (second session) around the suicidal boundary,
+  likewise never read for lexicon work.
 
     python bench/lexicon_heldout.py [--json bench/lexicon_heldout.json]
 """
@@ -30,6 +32,7 @@ GROUPS = {
     "developed": ["formal", "jatim", "jkt", "luar"],
     "tuned_later": ["genz", "jateng", "kantor", "mks", "sunda", "timur"],
     "held_out": ["medan", "minang", "pmi", "bali", "santri", "sumsel"],
+    "held_out_2": ["kalimantan", "manado", "tionghoa", "ibumuda", "gamerteen", "jogja"],
 }
 
 
