@@ -169,7 +169,7 @@ def write_card(cfg: dict, report: dict) -> Path:
         "- `abusive` learned partly from tweets insulting third parties (down-weighted proxy).",
         "- Emotion is a single label; mixed feelings are common.",
         "- The crisis lexicon beside the model catches explicit statements only: on client voices it was",
-        "  not developed on it finds under half of the suicidal messages (`copilot/lexicon/EVALUATION.md`),",
+        "  not developed on it finds half of the suicidal messages or fewer (`copilot/lexicon/EVALUATION.md`),",
         "  so the model carries recall; dev recall counted with the lexicon is optimistic for that reason.",
         "",
         "## Ethical considerations",
