@@ -7,8 +7,9 @@ Two views, one run, every model scored on the same rows:
   what a new model version is accepted on.
 - ``unseen``: authored client files named with ``--unseen``, scored whole by the full analyzer
   (model + crisis lexicon, each model's own thresholds). Use it for voices written after a model
-  was trained: for that model it is the closest this project has to independent data (for a
-  model trained on them it is not, and the table says which models saw them).
+  was trained: for that model it is the closest this project has to independent data. For a
+  model trained on them it is not, and the script cannot tell: say which models saw the files
+  when quoting the table (bench/compare_models.json keeps only the unseen model's figures).
 
     python bench/compare_models.py --build data/build/v1 --model old=/tmp/parent --model new=models/konselor-id \
         [--unseen training/data/authored/client_x.jsonl ...] [--json bench/compare_models.json]
