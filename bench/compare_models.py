@@ -35,6 +35,7 @@ from copilot.risk_lexicon import RiskLexicon  # noqa: E402
 from training.classifier.calibrate import ranking_quality  # noqa: E402
 from training.classifier.dataset import read_examples  # noqa: E402
 from training.classifier.evaluate import onnx_probs  # noqa: E402
+from training.classifier.metrics import prf  # noqa: E402
 
 
 def dev_ap(enc: OnnxEncoder, rows: list[dict]) -> dict:
@@ -59,20 +60,16 @@ def unseen(an: Analyzer, files: list[Path]) -> dict:
     res = an.analyze([r["text"] for r in rows], "client")
     out: dict = {"rows": len(rows)}
     for lab in CLIENT_RISK:
-        y = np.array([lab in r["labels"] for r in rows])
-        p = np.array([lab in a.flags for a in res])
-        tp, fp, fn = int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum())
-        prec = tp / (tp + fp) if tp + fp else None
-        rec = tp / (tp + fn) if tp + fn else None
-        f1 = 2 * prec * rec / (prec + rec) if prec and rec else 0.0
-        out[lab] = {"n_pos": int(y.sum()), "precision": prec, "recall": rec, "f1": f1}
+        y = np.array([lab in r["labels"] for r in rows], dtype=int)
+        m = prf(y, np.array([lab in a.flags for a in res], dtype=int))
+        out[lab] = {"n_pos": m["support"], "precision": m["precision"], "recall": m["recall"], "f1": m["f1"]}
     hn = [a for r, a in zip(rows, res) if r.get("hard_negative")]
     out["hard_negatives"] = len(hn)
     out["hard_negative_flagged"] = sum(1 for a in hn if a.flags)
     out["hard_negative_suicidal"] = sum(1 for a in hn if "suicidal" in a.flags)
     out["client_macro_f1"] = float(np.mean([out[lab]["f1"] for lab in CLIENT_RISK if out[lab]["n_pos"]]))
     out["crisis_recall_min"] = min(out[lab]["recall"] for lab in CRISIS if out[lab]["n_pos"])
-    out["crisis_precision_min"] = min(out[lab]["precision"] or 0.0 for lab in CRISIS if out[lab]["n_pos"])
+    out["crisis_precision_min"] = min(out[lab]["precision"] for lab in CRISIS if out[lab]["n_pos"])
     return out
 
 
