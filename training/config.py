@@ -27,16 +27,38 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     return path, value
 
 
-def load_config(path: str | Path, overrides: list[str] | None = None) -> dict[str, Any]:
-    """Read a TOML config and apply ``section.key=value`` overrides in order."""
-    p = Path(path)
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _read(p: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """One TOML file; `extends = "other.toml"` (relative to it) reads that file first and lays
+    this one's sections over it key by key, so a follow-up run names only what it changes (every
+    key is inherited, a chain's `then` included)."""
     if not p.is_file():
         raise ConfigError(f"E003 config file not found: {p}")
+    if p.resolve() in seen:
+        raise ConfigError(f"E006 {p}: `extends` loops back to {p.name}")
     with p.open("rb") as fh:
         try:
             cfg = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"E004 {p}: {exc}") from exc
+    parent = cfg.pop("extends", None)
+    if parent is None:
+        return cfg
+    if not isinstance(parent, str):
+        raise ConfigError(f"E006 {p}: `extends` must be a file name, not {parent!r}")
+    return _merge(_read(p.parent / parent, (*seen, p.resolve())), cfg)
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> dict[str, Any]:
+    """Read a TOML config (following `extends`) and apply ``section.key=value`` overrides in order."""
+    p = Path(path)
+    cfg = _read(p)
     for item in overrides or []:
         keys, value = parse_override(item)
         node = cfg

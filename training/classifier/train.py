@@ -193,8 +193,9 @@ def _init_from_onnx(model, cfg: dict, base_dir: Path) -> dict:
                                         Path(cfg["output"]["dir"]) / "parent")
     parent = load_parent(parent_dir, cfg["model"].get("init_onnx_version"))
     c = model.encoder.config
+    parent_tok = parent_dir / "tokenizer.json"
     sd = state_dict_from_onnx(parent_dir / "model.onnx", base_dir, c.num_hidden_layers, c.hidden_size,
-                              parent_tokenizer=parent_tok if (parent_tok := parent_dir / "tokenizer.json").exists() else None)
+                              parent_tokenizer=parent_tok if parent_tok.exists() else None)
     res = model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items()}, strict=False)
     missing = [k for k in res.missing_keys if not k.endswith("position_ids")]
     if missing or res.unexpected_keys:

@@ -4,9 +4,8 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 
 from training.classifier.from_onnx import OnnxCheckpointError, load_parent, materialize_parent, word_table
 
