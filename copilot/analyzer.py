@@ -2,6 +2,10 @@
 
 The model decides; the lexicon is a safety net for the crisis flags (it can only add a flag,
 never remove one), and contact patterns catch personal contact details in counselor drafts.
+A hit of a *weak* lexicon rule (a bare "bunuh diri", as often the news or a debate as the
+client) adds its flag only when the model gives the label at least the lexicon's `model_floor`
+or did not see the hit (a message longer than the model's window); a hit the model overrules is
+counted (`lexicon_overruled:<label>`). Without a model every hit raises its flag.
 Without a model the analyzer keeps running on the rules alone: every result is then marked
 `degraded`, and the fallback is logged and counted.
 """
@@ -140,11 +144,17 @@ class Analyzer:
                 for lab in flags
             }
             cls = {lab: float(cls_probs[i, j]) for j, lab in enumerate(mc.labels)}
+            seen_end = max((o[1] for o in out.batch.offsets[i] if o is not None), default=0)
             rows.append({"scores": scores, "flags": flags, "evidence": evidence, "cls": cls,
-                         "ml": ml, "mc": mc})
+                         "ml": ml, "mc": mc, "seen_end": seen_end})
         return rows
 
     # -- rules + combination ---------------------------------------------------------------
+
+    def _overruled(self, hit, mo: dict) -> bool:
+        """A weak hit inside the model's window, on a label the model scores under the floor."""
+        return (hit.weak and hit.end <= mo["seen_end"]
+                and mo["scores"].get(hit.label, 0.0) < self.lexicon.model_floor)
 
     def _combine(self, text: str, role: Role, mo: dict | None) -> Analysis:
         flags: list[str] = list(mo["flags"]) if mo else []
@@ -154,6 +164,11 @@ class Analyzer:
         if role == "client":
             for label, hits in self.lexicon.flags(text).items():
                 if label not in CRISIS:
+                    continue
+                if mo is not None and label not in flags and all(self._overruled(h, mo) for h in hits):
+                    self.counters.add(f"lexicon_overruled:{label}")
+                    log.debug("lexicon hit %r (%s) overruled: model %.3f < floor %.3f", hits[0].text,
+                              hits[0].rule, mo["scores"].get(label, 0.0), self.lexicon.model_floor)
                     continue
                 ev = [Evidence(h.start, h.end, h.text, "lexicon", h.rule) for h in hits]
                 evidence.setdefault(label, [])

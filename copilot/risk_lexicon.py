@@ -512,6 +512,7 @@ class LexiconHit:
     text: str
     rule: str
     suppressed_by: str | None = None
+    weak: bool = False  # from a weak rule: with a model loaded it needs the model's agreement
 
 
 @dataclass(frozen=True)
@@ -529,6 +530,7 @@ class Rule:
     unless: re.Pattern[str] | None = None  # a phrase anywhere in the message that explains the hit away
     subject_window: int | None = None  # another person counts as subject only this close to the hit
     others_inside: bool = True  # False when people inside the hit are objects ("nyusul mbah")
+    weak: bool = False  # a bare mention ("bunuh diri"), as often the news as the client: see `model_floor`
 
 
 @dataclass(frozen=True)
@@ -568,9 +570,12 @@ class RiskLexicon:
     """Finds crisis phrases in a client message and explains each hit (rule, span, suppression)."""
 
     def __init__(self, name: str, version: str, normalizer: Normalizer, rules: Sequence[Rule],
-                 idioms: Sequence[_Idiom], context: _Context):
+                 idioms: Sequence[_Idiom], context: _Context, model_floor: float = 0.0):
         self.name = name
         self.version = version
+        # A hit of a weak rule raises its flag beside a loaded model only when the model's
+        # calibrated probability for the label is at least this (without a model it always does).
+        self.model_floor = model_floor
         self.labels = tuple(dict.fromkeys(r.label for r in rules))
         self._norm = normalizer
         self._rules = tuple(rules)
@@ -612,7 +617,10 @@ class RiskLexicon:
         if dupes:
             raise LexiconError(f"E-LEX-004 {source}: duplicate rule ids {dupes}")
         idioms = [_idiom(pc, i, source) for i in data.get("idioms", [])]
-        return cls(data["name"], str(data["version"]), norm, rules, idioms, context)
+        floor = data.get("model_floor", 0.0)
+        if isinstance(floor, bool) or not isinstance(floor, (int, float)) or not 0.0 <= floor < 1.0:
+            raise LexiconError(f"E-LEX-012 {source}: model_floor must be a number in [0, 1), not {floor!r}")
+        return cls(data["name"], str(data["version"]), norm, rules, idioms, context, float(floor))
 
     # ---- matching ------------------------------------------------------------------------
 
@@ -634,7 +642,7 @@ class RiskLexicon:
                     idiom_spans = [(i, s, e) for i in self._idioms for s, e in iter_spans(i.pattern, padded)]
                 why = self._suppression(nt, rule, start, end, idiom_spans)
                 os_, oe = nt.original_span(start, end)
-                hit = LexiconHit(rule.label, os_, oe, text[os_:oe], rule.id, why)
+                hit = LexiconHit(rule.label, os_, oe, text[os_:oe], rule.id, why, rule.weak)
                 candidates.append((hit, start, end))
         return _resolve_overlaps(candidates)
 
@@ -793,7 +801,7 @@ def _resolve_overlaps(candidates: list[tuple[LexiconHit, int, int]]) -> list[Lex
 # ---- building from JSON ------------------------------------------------------------------
 
 _RULE_KEYS = {"id", "label", "phrases", "gap", "negatable", "person", "joke", "object_self",
-              "requires", "unless", "subject_window", "others_inside", "note"}
+              "requires", "unless", "subject_window", "others_inside", "weak", "note"}
 
 
 def _rule(pc: PhraseCompiler, raw: Mapping, source: str, negators: str | None = None) -> Rule:
@@ -821,6 +829,7 @@ def _rule(pc: PhraseCompiler, raw: Mapping, source: str, negators: str | None = 
         unless=pc.compile_many(unless, 0, where + " unless") if unless else None,
         subject_window=None if raw.get("subject_window") is None else int(raw["subject_window"]),
         others_inside=bool(raw.get("others_inside", True)),
+        weak=bool(raw.get("weak", False)),
     )
 
 

@@ -258,3 +258,28 @@ def test_missing_file_fails_fast(tmp_path):
 def test_shipped_file_is_valid_json_with_notes():
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     assert all(r.get("note") for r in data["rules"]), "every rule says what it is for"
+
+
+def test_weak_rules_mark_their_hits_and_the_floor_is_validated():
+    rules = [{"id": "s.term", "label": "suicidal", "phrases": ["bundir"], "weak": True},
+             {"id": "s.want", "label": "suicidal", "phrases": ["@WANT ...1 @DIE"]}]
+    lex = RiskLexicon.from_dict(_tiny(rules) | {"model_floor": 0.2})
+    assert lex.model_floor == 0.2
+    [term] = lex.flags("berita bundir lagi")["suicidal"]
+    [want] = lex.flags("aku pengen mati")["suicidal"]
+    assert term.weak and not want.weak
+    assert RiskLexicon.from_dict(_tiny(rules)).model_floor == 0.0  # absent: the model never overrules
+    for bad in (1.0, -0.1, "0.1", True):
+        with pytest.raises(LexiconError, match="E-LEX-012"):
+            RiskLexicon.from_dict(_tiny(rules) | {"model_floor": bad})
+
+
+def test_shipped_lexicon_keeps_stated_intent_strong_and_the_bare_term_weak():
+    lex = RiskLexicon.default()
+    assert 0.0 < lex.model_floor < 0.5
+    [bare] = lex.flags("angka bunuh diri naik lagi")["suicidal"]
+    assert bare.weak
+    for text in ("aku mau bunuh diri", "kepikiran bunuh diri terus tiap malem", "kemarin aku nyoba bunuh diri"):
+        hits = lex.flags(text)["suicidal"]
+        assert any(not h.weak for h in hits), text
+    assert "suicidal" not in lex.flags("temenku mau bunuh diri")

@@ -217,21 +217,24 @@ def calibrate_on_dev(model, tok: ChatTokenizer, dev_rows: list[dict], cfg: dict)
 
 
 def _safety_net_hits(rows: list[dict], cfg: dict) -> dict[str, np.ndarray] | None:
-    """Per crisis label, which client rows the runtime's crisis lexicon flags by itself."""
+    """Per crisis label and client row, the model probability from which the runtime's crisis
+    lexicon raises the flag by itself: 0 for a hit of a strong rule, the lexicon's `model_floor`
+    when only weak rules hit (the runtime lets the model overrule those), infinity without a hit.
+    (The runtime also keeps weak hits past the model's window; dev rows fit inside it.)"""
     if not cfg["thresholds"].get("crisis_recall_counts_lexicon", False):
         return None
     from copilot.risk_lexicon import RiskLexicon  # noqa: PLC0415
 
     lex = RiskLexicon.default()
-    hits = {lab: np.zeros(len(rows), dtype=bool) for lab in CRISIS}
+    need = {lab: np.full(len(rows), np.inf) for lab in CRISIS}
     for i, r in enumerate(rows):
         if r["role"] != "client":
             continue
-        for lab in lex.flags(r["text"]):
-            if lab in hits:
-                hits[lab][i] = True
-    log.info("crisis lexicon on dev: %s", {k: int(v.sum()) for k, v in hits.items()})
-    return hits
+        for lab, hits in lex.flags(r["text"]).items():
+            if lab in need:
+                need[lab][i] = lex.model_floor if all(h.weak for h in hits) else 0.0
+    log.info("crisis lexicon on dev: %s", {k: int(np.isfinite(v).sum()) for k, v in need.items()})
+    return need
 
 
 def recalibrate(cfg: dict) -> Path:
@@ -265,8 +268,9 @@ def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: di
     """Per head: temperature on all dev rows; per multi-label label: a threshold for the label's job,
     chosen on the dev rows of the target domain (thr_mask: authored chat, not tweets).
 
-    With `safety_net` (crisis lexicon hits per label), the crisis recall target is met by the
-    system — model or lexicon — while the model alone must still reach `crisis_min_model_recall`."""
+    With `safety_net` (per crisis label, the model probability from which the lexicon raises the
+    flag: `_safety_net_hits`), the crisis recall target is met by the system — model or lexicon —
+    while the model alone must still reach `crisis_min_model_recall`."""
     min_recall = float(cfg["thresholds"]["crisis_min_recall"])
     min_model_recall = float(cfg["thresholds"].get("crisis_min_model_recall", min_recall if safety_net is None else 0.0))
     out: dict = {}
@@ -279,7 +283,8 @@ def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: di
             for j, lab in enumerate(h.labels):
                 known = ~np.isnan(y[:, j]) & thr_mask
                 goal = "recall" if lab in CRISIS else "f1"
-                cov = safety_net[lab][known] if safety_net is not None and lab in safety_net else None
+                cov = (probs[known, j] >= safety_net[lab][known]
+                       if safety_net is not None and lab in safety_net else None)
                 th[lab] = choose_threshold(probs[known, j], y[known, j].astype(int), goal, min_recall,
                                            covered=cov, min_model_recall=min_model_recall if cov is not None else 0.0)
                 th[lab]["dev_positives"] = int(np.nansum(y[known, j]))

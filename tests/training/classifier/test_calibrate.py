@@ -82,3 +82,15 @@ def test_safety_net_lets_the_threshold_rise_but_not_below_the_model_floor():
     floor = choose_threshold(p, y, "recall", 0.95, n_boot=0, covered=covered, min_model_recall=0.8)
     assert alone["threshold"] < floor["threshold"] < net["threshold"]
     assert net["system_recall"] >= 0.95 and floor["recall"] >= 0.8 and net["safety_net_recall"] == 0.5
+
+
+def test_safety_net_needs_the_models_agreement_for_weak_lexicon_hits():
+    from copilot.risk_lexicon import RiskLexicon
+    from training.classifier.train import _safety_net_hits
+
+    rows = [{"role": "client", "text": t} for t in ("angka bunuh diri naik lagi", "aku mau bunuh diri", "aku sedih")]
+    rows.append({"role": "counselor", "text": "aku mau bunuh diri"})
+    need = _safety_net_hits(rows, {"thresholds": {"crisis_recall_counts_lexicon": True}})["suicidal"]
+    assert need[0] == RiskLexicon.default().model_floor > 0
+    assert need[1] == 0.0 and np.isinf(need[2]) and np.isinf(need[3])
+    assert _safety_net_hits(rows, {"thresholds": {}}) is None

@@ -216,3 +216,35 @@ def test_a_shipped_int8_model_is_recovered_for_further_training(trained, tmp_pat
     upd["model"]["init_onnx_version"] = "9.9.9"
     with pytest.raises(OnnxCheckpointError, match="9.9.9"):
         train_classifier(upd)
+
+
+def test_the_model_overrules_a_weak_lexicon_hit_only_where_it_read_it(trained):
+    from copilot.analyzer import Analyzer
+    from copilot.contact_recognizer import ContactRecognizer
+    from copilot.onnx_encoder import OnnxEncoder
+    from copilot.risk_lexicon import DEFAULT_PATH, RiskLexicon
+    from training.classifier.export_model import export_classifier
+
+    model_dir = Path(trained["output"]["model_dir"])
+    export_classifier(Path(trained["output"]["dir"]), model_dir, trained)
+    enc = OnnxEncoder(model_dir, threads=1)
+    enc.manifest.heads["risk"].thresholds["suicidal"] = 1.01  # the model alone never flags it here
+    shipped = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    overruling = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.999}), ContactRecognizer())
+    bare = "angka bunuh diri naik lagi"  # a weak rule's hit only
+
+    [a] = overruling.analyze([bare], "client")
+    assert "suicidal" not in a.flags and a.source == "model"
+    assert overruling.counters.counts["lexicon_overruled:suicidal"] == 1
+    # A stated intent is a strong rule's hit: the model cannot overrule it.
+    [b] = overruling.analyze(["aku mau bunuh diri"], "client")
+    assert "suicidal" in b.flags and b.flag_origins["suicidal"] == ["lexicon"] and b.source == "model+lexicon"
+    # Past the model's 32-token window the model did not read the words: the hit stands.
+    [c] = overruling.analyze(["aku cerita dulu ya kak soal kerjaan " * 12 + bare], "client")
+    assert "suicidal" in c.flags and c.evidence["suicidal"][0].text.lower() == "bunuh diri"
+    # Without a model (degraded) every hit raises its flag.
+    [d] = Analyzer(None, overruling.lexicon, ContactRecognizer()).analyze([bare], "client")
+    assert d.flags == ["suicidal"] and d.degraded
+    # At a floor of 0 the model never overrules.
+    [e] = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.0}), ContactRecognizer()).analyze([bare], "client")
+    assert "suicidal" in e.flags
