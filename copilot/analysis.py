@@ -43,6 +43,8 @@ class Analysis:
     model: str | None = None
     model_version: str | None = None
     id: str | int | None = None
+    # crisis labels whose only lexicon hits were weak ones the model overruled (not flagged)
+    overruled: list[str] = field(default_factory=list)
 
     def to_line(self) -> dict:
         """The `copilot analyze` JSON Lines record (issue 5, item 7)."""

@@ -36,7 +36,8 @@ CHUNK = 1
 
 
 class AnalyzerCounters:
-    """Process-wide counts an operator wants to see (exported by the service's /metrics)."""
+    """Process-wide counts of this analyzer (the service exports its own Prometheus counters
+    from each Analysis: copilot_analyses, copilot_lexicon_decisions)."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -160,6 +161,7 @@ class Analyzer:
         flags: list[str] = list(mo["flags"]) if mo else []
         evidence: dict[str, list[Evidence]] = {k: list(v) for k, v in (mo["evidence"] if mo else {}).items()}
         origins: dict[str, list[str]] = {f: ["model"] for f in flags}
+        overruled: list[str] = []
         rule_added = False
         if role == "client":
             for label, hits in self.lexicon.flags(text).items():
@@ -167,6 +169,7 @@ class Analyzer:
                     continue
                 if mo is not None and label not in flags and all(self._overruled(h, mo) for h in hits):
                     self.counters.add(f"lexicon_overruled:{label}")
+                    overruled.append(label)
                     log.debug("lexicon hit %r (%s) overruled: model %.3f < floor %.3f", hits[0].text,
                               hits[0].rule, mo["scores"].get(label, 0.0), self.lexicon.model_floor)
                     continue
@@ -210,6 +213,7 @@ class Analyzer:
             thresholds=dict(mo["ml"].thresholds) if mo else {},
             model=self.encoder.manifest.name if mo else None,
             model_version=self.encoder.manifest.version if mo else None,
+            overruled=overruled,
         )
         if mo:
             best = max(mo["cls"], key=mo["cls"].get)

@@ -25,6 +25,10 @@ class Metrics:
         self.fallbacks = Counter("copilot_degraded_analyses",
                                  "Messages analysed without the model (lexicon/pattern fallback)",
                                  ["role"], registry=r)
+        self.lexicon_decisions = Counter("copilot_lexicon_decisions",
+                                         "Crisis flags the lexicon added beside the model (added), and "
+                                         "weak lexicon hits the model overruled (overruled)",
+                                         ["label", "decision"], registry=r)
         self.alerts_raised = Counter("copilot_alerts_raised", "Alerts stored", ["label", "crisis"],
                                      registry=r)
         self.alert_pushes = Counter("copilot_alert_pushes", "Alert frames sent on sockets",

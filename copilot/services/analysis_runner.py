@@ -47,6 +47,12 @@ class AnalysisRunner:
             self.metrics.analyses.labels(role, a.source, str(a.degraded).lower()).inc()
             if a.degraded:
                 self.metrics.fallbacks.labels(role).inc()
+            else:
+                for label, origins in a.flag_origins.items():
+                    if origins == ["lexicon"]:
+                        self.metrics.lexicon_decisions.labels(label, "added").inc()
+                for label in a.overruled:
+                    self.metrics.lexicon_decisions.labels(label, "overruled").inc()
         return results
 
     def _fallback_analyzer(self) -> Analyzer:

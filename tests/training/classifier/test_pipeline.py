@@ -234,11 +234,21 @@ def test_the_model_overrules_a_weak_lexicon_hit_only_where_it_read_it(trained):
     bare = "angka bunuh diri naik lagi"  # a weak rule's hit only
 
     [a] = overruling.analyze([bare], "client")
-    assert "suicidal" not in a.flags and a.source == "model"
+    assert "suicidal" not in a.flags and a.source == "model" and a.overruled == ["suicidal"]
     assert overruling.counters.counts["lexicon_overruled:suicidal"] == 1
     # A stated intent is a strong rule's hit: the model cannot overrule it.
     [b] = overruling.analyze(["aku mau bunuh diri"], "client")
     assert "suicidal" in b.flags and b.flag_origins["suicidal"] == ["lexicon"] and b.source == "model+lexicon"
+    assert b.overruled == []
+    # The service counts both decisions for the operator.
+    from copilot.metrics import Metrics
+    from copilot.services.analysis_runner import AnalysisRunner
+
+    metrics = Metrics()
+    AnalysisRunner(overruling, workers=1, metrics=metrics).analyze([bare, "aku mau bunuh diri"], "client")
+    text = metrics.render().decode()
+    for decision in ("overruled", "added"):
+        assert f'copilot_lexicon_decisions_total{{decision="{decision}",label="suicidal"}} 1.0' in text
     # Past the model's 32-token window the model did not read the words: the hit stands.
     [c] = overruling.analyze(["aku cerita dulu ya kak soal kerjaan " * 12 + bare], "client")
     assert "suicidal" in c.flags and c.evidence["suicidal"][0].text.lower() == "bunuh diri"
