@@ -9,6 +9,8 @@ The groups say how honest each figure is:
   the closest this project has to independent writing.
 - ``held_out_2``: six voices written 2026-11-27 (second session) around the suicidal boundary,
   likewise never read for lexicon work.
+- ``held_out_3``: six voices written 2026-11-27 (third session) after lexicon 1.2.0's rules were
+  settled, likewise never read for lexicon work.
 
     python bench/lexicon_heldout.py [--json bench/lexicon_heldout.json]
 """
@@ -33,6 +35,7 @@ GROUPS = {
     "tuned_later": ["genz", "jateng", "kantor", "mks", "sunda", "timur"],
     "held_out": ["medan", "minang", "pmi", "bali", "santri", "sumsel"],
     "held_out_2": ["kalimantan", "manado", "tionghoa", "ibumuda", "gamerteen", "jogja"],
+    "held_out_3": ["acehriau", "ojol", "lansia", "ventweet", "disabilitas", "mahasiswa"],
 }
 
 
