@@ -154,6 +154,15 @@ def test_household_violence_of_another_household_is_not_kdrt(lex):
     assert "kdrt" in labels(lex, "bokap mukulin gue lagi pake gesper")
 
 
+def test_a_relative_saying_they_want_to_die_or_divorce_is_not_a_threat(lex):
+    # "bilang mau mati": the relative wants to die (someone else's ideation), not a threat to the client
+    assert "kdrt" not in labels(lex, "adek ku bilang mau mati, anak2 di rumah pada bingung")
+    assert "kdrt" not in labels(lex, "istriku bilang mau cerai dan bawa anak")
+    # ...while a relative saying the client will die, or that they will kill, still is
+    assert "kdrt" in labels(lex, "suami bilang aku bakal mati kalau lapor polisi, anak2 diambil")
+    assert "kdrt" in labels(lex, "suami bilang mau bunuh aku kalau aku minta cerai")
+
+
 def test_offsets_point_into_the_original_text(lex):
     text = "😭😭 kak... aku pgn MATIIII ajaaa 🥲 serius"
     hits = lex.flags(text)["suicidal"]
