@@ -163,6 +163,12 @@ def test_a_relative_saying_they_want_to_die_or_divorce_is_not_a_threat(lex):
     assert "kdrt" in labels(lex, "suami bilang mau bunuh aku kalau aku minta cerai")
 
 
+def test_jakarta_causative_matiin_is_a_threat_to_kill_but_not_for_a_lamp(lex):
+    assert "kdrt" in labels(lex, "bapak ngancam mau matiin aku")
+    assert "harm_others" in labels(lex, "pengen gue matiin aja tuh orang")
+    assert labels(lex, "gue matiin lampu dulu ya") == set()
+
+
 def test_offsets_point_into_the_original_text(lex):
     text = "😭😭 kak... aku pgn MATIIII ajaaa 🥲 serius"
     hits = lex.flags(text)["suicidal"]
