@@ -152,11 +152,6 @@ class Analyzer:
 
     # -- rules + combination ---------------------------------------------------------------
 
-    def _overruled(self, hit, mo: dict) -> bool:
-        """A weak hit inside the model's window, on a label the model scores under the floor."""
-        return (hit.weak and hit.end <= mo["seen_end"]
-                and mo["scores"].get(hit.label, 0.0) < self.lexicon.model_floor)
-
     def _combine(self, text: str, role: Role, mo: dict | None) -> Analysis:
         flags: list[str] = list(mo["flags"]) if mo else []
         evidence: dict[str, list[Evidence]] = {k: list(v) for k, v in (mo["evidence"] if mo else {}).items()}
@@ -167,12 +162,14 @@ class Analyzer:
             for label, hits in self.lexicon.flags(text).items():
                 if label not in CRISIS:
                     continue
-                if mo is not None and label not in flags and all(self._overruled(h, mo) for h in hits):
-                    self.counters.add(f"lexicon_overruled:{label}")
-                    overruled.append(label)
-                    log.debug("lexicon hit %r (%s) overruled: model %.3f < floor %.3f", hits[0].text,
-                              hits[0].rule, mo["scores"].get(label, 0.0), self.lexicon.model_floor)
-                    continue
+                if mo is not None and label not in flags:
+                    floor = self.lexicon.model_floor_for(hits, mo["seen_end"])
+                    if mo["scores"].get(label, 0.0) < floor:
+                        self.counters.add(f"lexicon_overruled:{label}")
+                        overruled.append(label)
+                        log.debug("lexicon hit %r (%s) overruled: model %.3f < floor %.3f", hits[0].text,
+                                  hits[0].rule, mo["scores"].get(label, 0.0), floor)
+                        continue
                 ev = [Evidence(h.start, h.end, h.text, "lexicon", h.rule) for h in hits]
                 evidence.setdefault(label, [])
                 evidence[label] = ev + [e for e in evidence[label] if (e.start, e.end) not in {(x.start, x.end) for x in ev}]

@@ -654,6 +654,14 @@ class RiskLexicon:
                 out.setdefault(hit.label, []).append(hit)
         return out
 
+    def model_floor_for(self, hits: Sequence[LexiconHit], seen_end: int | None = None) -> float:
+        """The model probability from which a label's active ``hits`` raise its flag beside a
+        loaded model: 0 when a strong rule hit or a hit lies past ``seen_end`` (the end of what
+        the model read), else ``model_floor`` (only weak hits, all read by the model)."""
+        if any(not h.weak or (seen_end is not None and h.end > seen_end) for h in hits):
+            return 0.0
+        return self.model_floor
+
     # ---- context -------------------------------------------------------------------------
 
     def _suppression(self, nt: NormalizedText, rule: Rule, start: int, end: int,

@@ -232,7 +232,7 @@ def _safety_net_hits(rows: list[dict], cfg: dict) -> dict[str, np.ndarray] | Non
             continue
         for lab, hits in lex.flags(r["text"]).items():
             if lab in need:
-                need[lab][i] = lex.model_floor if all(h.weak for h in hits) else 0.0
+                need[lab][i] = lex.model_floor_for(hits)
     log.info("crisis lexicon on dev: %s", {k: int(np.isfinite(v).sum()) for k, v in need.items()})
     return need
 
