@@ -39,6 +39,9 @@ class Metrics:
                                    ["outcome"], registry=r)
         self.escalations = Counter("copilot_escalations", "Alerts escalated to a supervisor",
                                    ["has_supervisor"], registry=r)
+        self.login_lockouts = Counter("copilot_login_lockouts",
+                                      "Log-ins refused because the account had too many recent "
+                                      "failures", registry=r)
         self.sockets = Gauge("copilot_alert_sockets", "Open alert sockets", registry=r)
         self.model_degraded = Gauge("copilot_model_degraded",
                                     "1 when serving without the model (lexicon fallback)",

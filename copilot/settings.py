@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     access_token_ttl_s: int = Field(900, ge=30)
     refresh_token_ttl_s: int = Field(14 * 24 * 3600, ge=60)
+    # Guideline 1.2-1.3: an account with this many failed log-ins inside the window refuses
+    # every log-in (the right password too) until the oldest of those failures leaves the window.
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_window_s: int = Field(900, ge=1)
 
     # Real-time alerts.
     escalation_timeout_s: float = Field(120.0, gt=0)  # unacknowledged this long -> supervisor

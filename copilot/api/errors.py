@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from copilot.services.errors import InvalidInput, ServiceError, Unauthorized
+from copilot.services.errors import InvalidInput, ServiceError, TooManyRequests, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after_s)}
         if isinstance(exc, InvalidInput):
             loc = ["body", exc.field] if exc.field else ["body"]
             body = {"detail": [{"loc": loc, "msg": exc.message, "type": exc.code}], "code": exc.code}

@@ -91,7 +91,9 @@ async def _escalation_loop(app: FastAPI) -> None:
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
     app.state.token_policy = TokenPolicy(load_or_create_secret(settings),
-                                         settings.access_token_ttl_s, settings.refresh_token_ttl_s)
+                                         settings.access_token_ttl_s, settings.refresh_token_ttl_s,
+                                         settings.login_max_failures,
+                                         settings.login_lockout_window_s)
     db = Database.from_url(settings.resolved_database_url())
     if settings.migrate_on_start:
         await run_in_threadpool(upgrade, db.engine)

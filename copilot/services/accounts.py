@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from copilot import security
 from copilot.db.base import UTCDateTime
-from copilot.db.models import Client, CounselingSession, RefreshToken, User
+from copilot.db.models import AuditEvent, Client, CounselingSession, RefreshToken, User
 from copilot.services import audit
-from copilot.services.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from copilot.services.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class TokenPolicy:
     secret: str
     access_ttl_s: int
     refresh_ttl_s: int
+    max_failed_logins: int = 5        # failed log-ins of one account inside the window ...
+    lockout_window_s: int = 900       # ... that lock it until the oldest leaves the window
 
 
 def _now() -> datetime:
@@ -109,6 +111,8 @@ def _issue(db: Session, user: User, policy: TokenPolicy) -> TokenPair:
 
 def login(db: Session, username: str, password: str, policy: TokenPolicy) -> TokenPair:
     user = db.scalar(select(User).where(User.username == username))
+    if user is not None:
+        _refuse_if_locked(db, user, policy)
     ok = security.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.blocked:
         audit.record_now(db, user.id if user else None, "auth.login", "user",
@@ -118,6 +122,25 @@ def login(db: Session, username: str, password: str, policy: TokenPolicy) -> Tok
     audit.record(db, user.id, "auth.login", "user", user.id)
     db.commit()
     return pair
+
+
+def _refuse_if_locked(db: Session, user: User, policy: TokenPolicy) -> None:
+    """Password guessing: after ``max_failed_logins`` failures inside the window the account
+    refuses every log-in, the right password included, until the oldest of those failures is
+    older than the window. The failures are the audit log's denied log-ins, so the count is
+    shared by every worker and survives a restart; refusals are audited but not counted."""
+    since = _now() - timedelta(seconds=policy.lockout_window_s)
+    recent = db.scalars(
+        select(AuditEvent.at).where(AuditEvent.actor_id == user.id, AuditEvent.action == "auth.login",
+                                    AuditEvent.outcome == "denied", AuditEvent.at > since)
+        .order_by(AuditEvent.at.desc()).limit(policy.max_failed_logins)).all()
+    if len(recent) < policy.max_failed_logins:
+        return
+    retry = (recent[-1] + timedelta(seconds=policy.lockout_window_s) - _now()).total_seconds()
+    audit.record_now(db, user.id, "auth.login_locked", "user", user.id, outcome="denied")
+    raise TooManyRequests(
+        f"too many failed log-ins for this account; try again in {max(1, int(retry + 0.999))} s",
+        retry_after_s=int(retry + 0.999))
 
 
 def refresh(db: Session, token: str, policy: TokenPolicy) -> TokenPair:

@@ -37,6 +37,17 @@ class Conflict(ServiceError):
     code = "E409"
 
 
+class TooManyRequests(ServiceError):
+    """Refused for now; ``retry_after_s`` says when to try again (429 with Retry-After)."""
+
+    status = 429
+    code = "E429"
+
+    def __init__(self, message: str, *, retry_after_s: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after_s = max(1, int(retry_after_s))
+
+
 class InvalidInput(ServiceError):
     """A value that passed the schema but breaks a configured limit (422, naming the field)."""
 

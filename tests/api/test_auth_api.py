@@ -53,3 +53,17 @@ def test_secret_key_is_generated_once_and_private(tmp_path):
     k2 = security.load_or_create_secret(s)
     assert k1 == k2 and len(k1) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_password_guessing_locks_the_account_with_429_and_retry_after(client, api):
+    c = api.account("counselor")
+    for _ in range(5):  # COPILOT_LOGIN_MAX_FAILURES defaults to 5
+        r = client.post("/v1/auth/token", json={"username": c.username, "password": "tebak-sandi-123"})
+        assert r.status_code == 401
+    r = client.post("/v1/auth/token", json={"username": c.username, "password": PASSWORD})
+    assert r.status_code == 429 and r.json()["code"] == "E429"
+    assert 0 < int(r.headers["retry-after"]) <= 900
+    assert "too many failed log-ins" in r.json()["detail"]
+    other = api.account("counselor")
+    assert client.post("/v1/auth/token", json={"username": other.username, "password": PASSWORD}).status_code == 200
+    assert "copilot_login_lockouts_total 1.0" in client.get("/metrics").text

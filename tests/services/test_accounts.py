@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from service_fixtures import PASSWORD, TEST_SECRET
+from sqlalchemy import select, update
 
+from copilot.db.models import AuditEvent
 from copilot.services import accounts, sessions
 from copilot.services.accounts import TokenPolicy
-from copilot.services.errors import Conflict, InvalidInput, Unauthorized
+from copilot.services.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
 
 POLICY = TokenPolicy(TEST_SECRET, 60, 600)
 
@@ -54,3 +58,32 @@ def test_account_rules(db):
     [row] = accounts.clients_of(db, c.id, admin.id)
     assert (row.client_ref, row.sessions, row.open_sessions) == ("same-client", 2, 2)
     assert row.pseudonym.startswith("klien-") and row.first_session_at.tzinfo is not None
+
+
+def test_repeated_failed_logins_lock_the_account_until_the_window_passes(db):
+    policy = TokenPolicy(TEST_SECRET, 60, 600, max_failed_logins=3, lockout_window_s=300)
+    u = accounts.create_user(db, username="cici", password=PASSWORD, role="counselor")
+    other = accounts.create_user(db, username="dedi", password=PASSWORD, role="counselor")
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            accounts.login(db, "cici", "wrong-password-123", policy)
+    assert accounts.login(db, "cici", PASSWORD, policy)  # two failures: still open
+    with pytest.raises(Unauthorized):
+        accounts.login(db, "cici", "wrong-password-123", policy)
+    # third failure inside the window: the right password is refused too, with a wait
+    with pytest.raises(TooManyRequests) as locked:
+        accounts.login(db, "cici", PASSWORD, policy)
+    assert 0 < locked.value.retry_after_s <= 300
+    with pytest.raises(TooManyRequests):
+        accounts.login(db, "cici", PASSWORD, policy)  # refusals do not unlock it
+    assert accounts.login(db, "dedi", PASSWORD, policy)  # other accounts are untouched
+    assert accounts.login(db, "cici", PASSWORD, TokenPolicy(TEST_SECRET, 60, 600, 4, 300))
+    refusals = db.scalars(select(AuditEvent).where(AuditEvent.actor_id == u.id,
+                                                   AuditEvent.action == "auth.login_locked")).all()
+    assert len(refusals) == 2 and all(e.outcome == "denied" for e in refusals)
+    # once the failures are older than the window the account opens again
+    db.execute(update(AuditEvent).where(AuditEvent.actor_id == u.id)
+               .values(at=datetime.now(UTC) - timedelta(seconds=301)))
+    db.commit()
+    assert accounts.login(db, "cici", PASSWORD, policy)
+    assert other.id != u.id

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from copilot.api.deps import DbDep, TokenPolicyDep
+from copilot.api.deps import DbDep, MetricsDep, TokenPolicyDep
 from copilot.api.schemas.auth import LoginRequest, RefreshRequest, TokenPublic
 from copilot.services import accounts
+from copilot.services.errors import TooManyRequests
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -16,10 +17,20 @@ def _public(p: accounts.TokenPair) -> TokenPublic:
                        refresh_token=p.refresh_token, refresh_expires_at=p.refresh_expires_at)
 
 
-@router.post("/token", response_model=TokenPublic, responses={401: {"description": "bad credentials"}})
-def login(body: LoginRequest, db: DbDep, policy: TokenPolicyDep) -> TokenPublic:
-    """Exchange username and password for a short-lived access token and a refresh token."""
-    return _public(accounts.login(db, body.username, body.password, policy))
+@router.post("/token", response_model=TokenPublic, responses={
+    401: {"description": "bad credentials"},
+    429: {"description": "too many recent failed log-ins for this account; see Retry-After"}})
+def login(body: LoginRequest, db: DbDep, policy: TokenPolicyDep, metrics: MetricsDep) -> TokenPublic:
+    """Exchange username and password for a short-lived access token and a refresh token.
+
+    After ``COPILOT_LOGIN_MAX_FAILURES`` failed log-ins of one account within
+    ``COPILOT_LOGIN_LOCKOUT_WINDOW_S`` seconds, every log-in of that account is refused with 429
+    and a Retry-After header until the oldest of those failures leaves the window."""
+    try:
+        return _public(accounts.login(db, body.username, body.password, policy))
+    except TooManyRequests:
+        metrics.login_lockouts.inc()
+        raise
 
 
 @router.post("/refresh", response_model=TokenPublic, responses={401: {"description": "revoked"}})
