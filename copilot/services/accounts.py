@@ -128,8 +128,14 @@ def _refuse_if_locked(db: Session, user: User, policy: TokenPolicy) -> None:
     """Password guessing: after ``max_failed_logins`` failures inside the window the account
     refuses every log-in, the right password included, until the oldest of those failures is
     older than the window. The failures are the audit log's denied log-ins, so the count is
-    shared by every worker and survives a restart; refusals are audited but not counted."""
+    shared by every worker and survives a restart; refusals are audited but not counted. An
+    admin's unblock (``POST /v1/users/{id}/unblock``) starts the count afresh."""
     since = _now() - timedelta(seconds=policy.lockout_window_s)
+    unlocked = db.scalar(select(func.max(AuditEvent.at)).where(
+        AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id),
+        AuditEvent.action == "user.unblock"))
+    if unlocked is not None and unlocked > since:
+        since = unlocked
     recent = db.scalars(
         select(AuditEvent.at).where(AuditEvent.actor_id == user.id, AuditEvent.action == "auth.login",
                                     AuditEvent.outcome == "denied", AuditEvent.at > since)

@@ -81,8 +81,17 @@ def test_repeated_failed_logins_lock_the_account_until_the_window_passes(db):
     refusals = db.scalars(select(AuditEvent).where(AuditEvent.actor_id == u.id,
                                                    AuditEvent.action == "auth.login_locked")).all()
     assert len(refusals) == 2 and all(e.outcome == "denied" for e in refusals)
+    # an admin's unblock starts the count afresh
+    admin = accounts.create_user(db, username="root", password=PASSWORD, role="admin")
+    accounts.unblock_user(db, u.id, admin.id)
+    assert accounts.login(db, "cici", PASSWORD, policy)
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            accounts.login(db, "cici", "wrong-password-123", policy)
+    with pytest.raises(TooManyRequests):
+        accounts.login(db, "cici", PASSWORD, policy)
     # once the failures are older than the window the account opens again
-    db.execute(update(AuditEvent).where(AuditEvent.actor_id == u.id)
+    db.execute(update(AuditEvent).where(AuditEvent.actor_id.in_([u.id, admin.id]))
                .values(at=datetime.now(UTC) - timedelta(seconds=301)))
     db.commit()
     assert accounts.login(db, "cici", PASSWORD, policy)
