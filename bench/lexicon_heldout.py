@@ -14,6 +14,8 @@ The groups say how honest each figure is:
 - ``held_out_4``: seven voices written 2026-11-27 (fourth session); their misses and false flags
   under classifier 0.5.0 were read once for error analysis, and no lexicon rule has been
   changed since (lexicon 1.2.0 as it was).
+- ``unseen_set``: the files of ``training/data/unseen/`` (written 2026-11-27, fourth session),
+  kept out of every data build and never read for lexicon work.
 
     python bench/lexicon_heldout.py [--json bench/lexicon_heldout.json]
 """
@@ -33,6 +35,7 @@ from copilot.labels import CRISIS  # noqa: E402
 from copilot.risk_lexicon import RiskLexicon  # noqa: E402
 
 AUTHORED = REPO / "training" / "data" / "authored"
+UNSEEN = REPO / "training" / "data" / "unseen"
 GROUPS = {
     "developed": ["formal", "jatim", "jkt", "luar"],
     "tuned_later": ["genz", "jateng", "kantor", "mks", "sunda", "timur"],
@@ -40,6 +43,7 @@ GROUPS = {
     "held_out_2": ["kalimantan", "manado", "tionghoa", "ibumuda", "gamerteen", "jogja"],
     "held_out_3": ["acehriau", "ojol", "lansia", "ventweet", "disabilitas", "mahasiswa"],
     "held_out_4": ["ntt", "nakes", "judol", "smp", "bapak", "pasangan", "sulteng"],
+    "unseen_set": sorted(p.stem.removeprefix("client_") for p in UNSEEN.glob("client_*.jsonl")),
 }
 
 
@@ -48,7 +52,10 @@ def measure(lex: RiskLexicon, voices: list[str]) -> dict:
     hn = hn_flagged = rows = 0
     hn_labels: dict[str, int] = defaultdict(int)
     for voice in voices:
-        for line in (AUTHORED / f"client_{voice}.jsonl").read_text(encoding="utf-8").splitlines():
+        path = AUTHORED / f"client_{voice}.jsonl"
+        if not path.exists():
+            path = UNSEEN / f"client_{voice}.jsonl"
+        for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             r = json.loads(line)
