@@ -14,6 +14,8 @@ The groups say how honest each figure is:
 - ``held_out_4``: seven voices written 2026-11-27 (fourth session); their misses and false flags
   under classifier 0.5.0 were read once for error analysis, and no lexicon rule has been
   changed since (lexicon 1.2.0 as it was).
+- ``held_out_5``: five voices written 2026-11-27 (fourth session, seventh batch), never read for
+  lexicon work.
 - ``unseen_set``: the files of ``training/data/unseen/`` (written 2026-11-27, fourth session),
   kept out of every data build and never read for lexicon work.
 
@@ -43,6 +45,7 @@ GROUPS = {
     "held_out_2": ["kalimantan", "manado", "tionghoa", "ibumuda", "gamerteen", "jogja"],
     "held_out_3": ["acehriau", "ojol", "lansia", "ventweet", "disabilitas", "mahasiswa"],
     "held_out_4": ["ntt", "nakes", "judol", "smp", "bapak", "pasangan", "sulteng"],
+    "held_out_5": ["papua", "betawi", "madura", "ortu", "jaksel"],
     "unseen_set": sorted(p.stem.removeprefix("client_") for p in UNSEEN.glob("client_*.jsonl")),
 }
 
