@@ -3,6 +3,7 @@ client list."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -142,11 +143,10 @@ def _refuse_if_locked(db: Session, user: User, policy: TokenPolicy) -> None:
         .order_by(AuditEvent.at.desc()).limit(policy.max_failed_logins)).all()
     if len(recent) < policy.max_failed_logins:
         return
-    retry = (recent[-1] + timedelta(seconds=policy.lockout_window_s) - _now()).total_seconds()
+    wait = max(1, math.ceil((recent[-1] + timedelta(seconds=policy.lockout_window_s) - _now()).total_seconds()))
     audit.record_now(db, user.id, "auth.login_locked", "user", user.id, outcome="denied")
-    raise TooManyRequests(
-        f"too many failed log-ins for this account; try again in {max(1, int(retry + 0.999))} s",
-        retry_after_s=int(retry + 0.999))
+    raise TooManyRequests(f"too many failed log-ins for this account; try again in {wait} s",
+                          retry_after_s=wait)
 
 
 def refresh(db: Session, token: str, policy: TokenPolicy) -> TokenPair:
