@@ -143,7 +143,8 @@ def _refuse_if_locked(db: Session, user: User, policy: TokenPolicy) -> None:
         .order_by(AuditEvent.at.desc()).limit(policy.max_failed_logins)).all()
     if len(recent) < policy.max_failed_logins:
         return
-    wait = max(1, math.ceil((recent[-1] + timedelta(seconds=policy.lockout_window_s) - _now()).total_seconds()))
+    unlock_at = recent[-1] + timedelta(seconds=policy.lockout_window_s)
+    wait = max(1, math.ceil((unlock_at - _now()).total_seconds()))
     audit.record_now(db, user.id, "auth.login_locked", "user", user.id, outcome="denied")
     raise TooManyRequests(f"too many failed log-ins for this account; try again in {wait} s",
                           retry_after_s=wait)
