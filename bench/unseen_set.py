@@ -23,15 +23,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from training.data.authored import read_authored  # noqa: E402
+from training.data.dedupe import normalise  # noqa: E402
 from training.data.diversity import diversity_report  # noqa: E402
 from training.data.text_encoders import get_encoder  # noqa: E402
 
 UNSEEN = REPO / "training" / "data" / "unseen"
 AUTHORED = REPO / "training" / "data" / "authored"
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def texts_of(folder: Path) -> list[str]:
@@ -43,7 +40,7 @@ def texts_of(folder: Path) -> list[str]:
 
 def leak_check(encoder, cosine: float) -> dict:
     unseen, train = texts_of(UNSEEN), texts_of(AUTHORED)
-    exact = sorted({normalise(t) for t in unseen} & {normalise(t) for t in train})
+    exact = sorted({normalise(t) for t in unseen} & {normalise(t) for t in train})  # the build's key
     out = {"unseen_texts": len(unseen), "authored_texts": len(train), "exact_overlap": exact,
            "near_cosine": cosine, "near": []}
     if encoder is not None:

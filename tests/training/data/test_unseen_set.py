@@ -6,20 +6,17 @@ from pathlib import Path
 
 from training.config import load_config
 from training.data.authored import read_authored
+from training.data.dedupe import normalise
 
 REPO = Path(__file__).resolve().parents[3]
 UNSEEN = REPO / "training" / "data" / "unseen"
 AUTHORED = REPO / "training" / "data" / "authored"
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def _texts(folder: Path) -> set[str]:
     data = read_authored(folder)  # validates against SCHEMA.md, raises listing file:line
-    out = {_norm(r.rec["text"]) for kind in ("client", "counselor") for r in data.records[kind]}
-    out |= {_norm(t["text"]) for r in data.records["sessions"] for t in r.rec["turns"]}
+    out = {normalise(r.rec["text"]) for kind in ("client", "counselor") for r in data.records[kind]}
+    out |= {normalise(t["text"]) for r in data.records["sessions"] for t in r.rec["turns"]}
     return out
 
 
