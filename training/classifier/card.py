@@ -92,7 +92,9 @@ def write_card(cfg: dict, report: dict) -> Path:
     ckpt = Path(cfg["output"]["dir"])
     meta = json.loads((ckpt / "train_meta.json").read_text())
     export = json.loads((ckpt / "export_report.json").read_text()) if (ckpt / "export_report.json").exists() else {}
-    cal = json.loads((ckpt / "calibration.json").read_text()) if (ckpt / "calibration.json").exists() else {}
+    on_int8 = cfg["thresholds"].get("scores", "fp32") == "int8" and (ckpt / "calibration_int8.json").exists()
+    cal_file = ckpt / ("calibration_int8.json" if on_int8 else "calibration.json")
+    cal = json.loads(cal_file.read_text()) if cal_file.exists() else {}
     man = load_manifest(model_dir)
     h = report["headline"]
     md = (ckpt / "eval" / "report.md").read_text()
@@ -130,7 +132,9 @@ def write_card(cfg: dict, report: dict) -> Path:
         "  plus public Indonesian tweets (suicidal ideation, abusive language as a down-weighted proxy,",
         "  emotion) and English counseling corpora (skills). See `data_cards/`.",
     ] + _stage_lines(meta) + [
-        "- Temperature scaling per head on dev; thresholds per label on the authored dev rows: the crisis",
+        "- Temperature scaling per head on dev; thresholds per label on the authored dev rows"
+        + (", both on the shipped int8 graph's scores (one message per call, as the runtime scores)" if on_int8 else "")
+        + ": the crisis",
         "  flags (suicidal, harm_others, kdrt, acute_disorder) at the highest threshold keeping the system's",
         "  dev recall (model or crisis lexicon) ≥ 0.95 and the model's own dev recall ≥ 0.90; the others at",
         f"  maximum dev F1. A label has only {_dev_positive_range(cal)} dev positives, so each threshold",

@@ -94,6 +94,16 @@ def export_classifier(ckpt_dir: Path, out_dir: Path, cfg: dict) -> dict:
         if (ckpt_dir / name).exists():
             (out_dir / name).write_bytes((ckpt_dir / name).read_bytes())
     calibration = json.loads((ckpt_dir / "calibration.json").read_text())
+    if cfg["thresholds"].get("scores", "fp32") == "int8":
+        from training.classifier.train import calibrate_on_exported  # noqa: PLC0415
+
+        fp32_cal = calibration
+        calibration = calibrate_on_exported(out_dir / "model.onnx", tok, cfg)
+        (ckpt_dir / "calibration_int8.json").write_text(json.dumps(calibration, indent=2))
+        for head in ("risk", "flags"):
+            for lab, t in calibration[head]["thresholds"].items():
+                log.info("threshold %s: %.3f on fp32 scores, %.3f on int8 scores", lab,
+                         fp32_cal[head]["thresholds"][lab]["threshold"], t["threshold"])
     prov = json.loads((ckpt_dir / "provenance.json").read_text()) if (ckpt_dir / "provenance.json").exists() else {}
     write_manifest(
         out_dir, name=cfg["output"]["name"], version=cfg["output"]["version"], kind="classifier",

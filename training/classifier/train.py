@@ -253,14 +253,47 @@ def recalibrate(cfg: dict) -> Path:
     model.to(_device())
     if cfg["train"].get("threads"):
         torch.set_num_threads(int(cfg["train"]["threads"]))
-    rows = read_examples(Path(cfg["data"]["dir"]) / "examples.jsonl")
-    exclude = set(cfg["data"].get("exclude_sources", []))
-    dev_rows = [r for r in rows if r["split"] == "dev" and not r.get("augmented") and r["source"] not in exclude]
     tok = ChatTokenizer.from_dir(ckpt, max_length=int(cfg["train"]["max_length"]))
-    cal = calibrate_on_dev(model, tok, dev_rows, cfg)
+    cal = calibrate_on_dev(model, tok, dev_rows_of(cfg), cfg)
     (ckpt / "calibration.json").write_text(json.dumps(cal, indent=2))
     log.info("calibration rewritten: %s", ckpt / "calibration.json")
     return ckpt / "calibration.json"
+
+
+def dev_rows_of(cfg: dict) -> list[dict]:
+    """The rows calibration reads: dev, not augmented, sources not excluded by the config."""
+    rows = read_examples(Path(cfg["data"]["dir"]) / "examples.jsonl")
+    exclude = set(cfg["data"].get("exclude_sources", []))
+    return [r for r in rows if r["split"] == "dev" and not r.get("augmented") and r["source"] not in exclude]
+
+
+def calibrate_on_exported(model_path: Path, tok: ChatTokenizer, cfg: dict) -> dict:
+    """Temperatures and thresholds from the exported (int8) graph's dev logits, scored one message
+    per call as the runtime scores them: the runtime compares these very scores with the
+    thresholds, and int8 moves a message's probability by a few hundredths."""
+    import onnxruntime as ort  # noqa: PLC0415
+
+    dev_rows = dev_rows_of(cfg)
+    log.info("calibrating on the exported graph's scores of %d dev rows", len(dev_rows))
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = int(cfg["train"].get("threads") or 0)
+    sess = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
+    names = [f"{h.name}_logits" for h in HEADS]
+    out: dict[str, list] = {h.name: [] for h in HEADS}
+    prefix = cfg["model"]["prefix"]
+    for i, r in enumerate(dev_rows):
+        b = tok.encode_batch([r["text"]], prefix=prefix)
+        res = sess.run(names, {"input_ids": b.input_ids, "attention_mask": b.attention_mask})
+        for h, z in zip(HEADS, res):
+            out[h.name].append(z[0])
+        if (i + 1) % 1000 == 0:
+            log.info("  scored %d/%d dev rows", i + 1, len(dev_rows))
+    logits = {k: np.stack(v) for k, v in out.items()}
+    prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
+    thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
+    cal = calibrate_and_threshold(logits, encode_targets(dev_rows, {}), cfg, thr_mask, _safety_net_hits(dev_rows, cfg))
+    cal["scores"] = "int8"
+    return cal
 
 
 def calibrate_and_threshold(logits: dict[str, np.ndarray], dev: Encoded, cfg: dict, thr_mask: np.ndarray,

@@ -258,3 +258,31 @@ def test_the_model_overrules_a_weak_lexicon_hit_only_where_it_read_it(trained):
     # At a floor of 0 the model never overrules.
     [e] = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.0}), ContactRecognizer()).analyze([bare], "client")
     assert "suicidal" in e.flags
+
+
+def test_thresholds_can_be_chosen_on_the_exported_int8_scores(trained, tmp_path):
+    """With thresholds.scores = "int8" the export re-runs temperature scaling and the threshold
+    choice on the int8 graph's dev logits (one message per call, as the runtime scores them) and
+    ships those; the fp32 calibration stays beside it for the int8-vs-fp32 comparison."""
+    from copilot.onnx_encoder import OnnxEncoder
+    from training.classifier.evaluate import onnx_probs
+    from training.classifier.export_model import export_classifier
+
+    cfg = json.loads(json.dumps(trained))
+    cfg["thresholds"] = dict(cfg["thresholds"], scores="int8")
+    export_classifier(Path(cfg["output"]["dir"]), tmp_path, cfg)
+    ckpt = Path(cfg["output"]["dir"])
+    cal8 = json.loads((ckpt / "calibration_int8.json").read_text())
+    assert cal8["scores"] == "int8"
+    enc = OnnxEncoder(tmp_path, threads=1)
+    for head in ("risk", "flags"):
+        spec = enc.manifest.heads[head]
+        assert spec.temperature == pytest.approx(cal8[head]["temperature"])
+        for lab, th in spec.thresholds.items():
+            assert th == pytest.approx(cal8[head]["thresholds"][lab]["threshold"], abs=1e-6)
+    # the shipped suicidal threshold keeps the dev recall it was chosen for, on the runtime's scores
+    dev = [r for r in _rows() if r["split"] == "dev" and r["role"] == "client"]
+    probs = onnx_probs(enc, [r["text"] for r in dev])["risk"][:, CLIENT_RISK.index("suicidal")]
+    y = np.array([r["targets"]["risk"]["suicidal"] for r in dev])
+    assert (probs[y == 1] >= enc.manifest.heads["risk"].thresholds["suicidal"]).mean() >= 0.95
+    assert json.loads((ckpt / "calibration.json").read_text()).get("scores") is None
