@@ -107,11 +107,16 @@ def evaluate(cfg: dict, split: str = "test", fp32_ckpt: Path | None = None) -> d
 
     def hn_block(idx: list[int]) -> dict:
         if not idx:
-            return {"n": 0, "any_flag_rate": None, "crisis_flag_rate": None, "false_flags": {}}
+            return {"n": 0, "any_flag_rate": None, "crisis_flag_rate": None, "false_flags": {}, "false_flag_origins": {}}
         ff = [false_flags(i) for i in idx]
+        # who raised each false flag: the model, the crisis lexicon (a safety net the model cannot
+        # overrule, except its weak rules), contact patterns, or several of them
+        origins = Counter("+".join(sorted(set(sys_c[i].flag_origins.get(x, [])))) or "model"
+                          for i, f in zip(idx, ff) for x in f)
         return {"n": len(idx), "any_flag_rate": float(np.mean([bool(f) for f in ff])),
                 "crisis_flag_rate": float(np.mean([any(x in CRISIS for x in f) for f in ff])),
-                "false_flags": dict(Counter(x for f in ff for x in f).most_common())}
+                "false_flags": dict(Counter(x for f in ff for x in f).most_common()),
+                "false_flag_origins": dict(origins.most_common())}
 
     hn = [i for i, r in enumerate(client) if r.get("hard_negative")]
     report["hard_negatives"] = hn_block(hn)
@@ -237,7 +242,8 @@ def render_markdown(r: dict) -> str:
         if b and b["n"]:
             lines.append(f"- {name}: {b['n']} messages; a false flag on {b['any_flag_rate']:.3f}, a false crisis flag on "
                          f"{b['crisis_flag_rate']:.3f}; by label: "
-                         + ", ".join(f"{k} {v}" for k, v in b["false_flags"].items()))
+                         + ", ".join(f"{k} {v}" for k, v in b["false_flags"].items())
+                         + "; raised by: " + ", ".join(f"{k} {v}" for k, v in b.get("false_flag_origins", {}).items()))
     lines += ["", f"Calibration ECE: risk {r['risk_calibration']['ece']:.3f}, flags {r['flags_calibration']['ece']:.3f}. "
               "PR curves and reliability plots: `pr_<label>.png`, `reliability_<head>.png`."]
     return "\n".join(lines) + "\n"
