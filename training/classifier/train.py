@@ -211,9 +211,13 @@ def calibrate_on_dev(model, tok: ChatTokenizer, dev_rows: list[dict], cfg: dict)
     log.info("calibrating on %d dev rows", len(dev_rows))
     dev = encode_targets(dev_rows, {})
     dev_logits = predict_logits(model, tok, [r["text"] for r in dev_rows], cfg["model"]["prefix"])
+    return calibrate_and_threshold(dev_logits, dev, cfg, _threshold_rows(dev_rows, cfg), _safety_net_hits(dev_rows, cfg))
+
+
+def _threshold_rows(dev_rows: list[dict], cfg: dict) -> np.ndarray:
+    """Mask of the dev rows thresholds are chosen on (the target domain: `thresholds.dev_sources`)."""
     prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
-    thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
-    return calibrate_and_threshold(dev_logits, dev, cfg, thr_mask, _safety_net_hits(dev_rows, cfg))
+    return np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
 
 
 def _safety_net_hits(rows: list[dict], cfg: dict) -> dict[str, np.ndarray] | None:
@@ -289,9 +293,8 @@ def calibrate_on_exported(model_path: Path, tok: ChatTokenizer, cfg: dict) -> di
         if (i + 1) % 1000 == 0:
             log.info("  scored %d/%d dev rows", i + 1, len(dev_rows))
     logits = {k: np.stack(v) for k, v in out.items()}
-    prefixes = tuple(cfg["thresholds"].get("dev_sources", []))
-    thr_mask = np.array([not prefixes or r["source"].startswith(prefixes) for r in dev_rows])
-    cal = calibrate_and_threshold(logits, encode_targets(dev_rows, {}), cfg, thr_mask, _safety_net_hits(dev_rows, cfg))
+    cal = calibrate_and_threshold(logits, encode_targets(dev_rows, {}), cfg, _threshold_rows(dev_rows, cfg),
+                                  _safety_net_hits(dev_rows, cfg))
     cal["scores"] = "int8"
     return cal
 
