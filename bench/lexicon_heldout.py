@@ -18,6 +18,8 @@ The groups say how honest each figure is:
   lexicon work.
 - ``held_out_6``: seven voices written 2026-11-27 (fifth session, eighth batch), never read for
   lexicon work.
+- ``held_out_7``: seven voices written 2026-11-27 (sixth session, ninth batch), never read for
+  lexicon work.
 - ``unseen_set``: the files of ``training/data/unseen/`` (written 2026-11-27, fourth session),
   kept out of every data build and never read for lexicon work.
 
@@ -49,6 +51,7 @@ GROUPS = {
     "held_out_4": ["ntt", "nakes", "judol", "smp", "bapak", "pasangan", "sulteng"],
     "held_out_5": ["papua", "betawi", "madura", "ortu", "jaksel"],
     "held_out_6": ["petani", "kos", "buruh", "banjar", "halu", "vn", "bocil"],
+    "held_out_7": ["ambon", "melayu", "malam", "cerai", "pinjol", "status", "napi"],
     "unseen_set": sorted(p.stem.removeprefix("client_") for p in UNSEEN.glob("client_*.jsonl")),
 }
 

@@ -43,7 +43,7 @@ class Analysis:
     model: str | None = None
     model_version: str | None = None
     id: str | int | None = None
-    # crisis labels whose only lexicon hits were weak ones the model overruled (not flagged)
+    # crisis labels whose lexicon hits the model overruled (below the lexicon floor; not flagged)
     overruled: list[str] = field(default_factory=list)
 
     def to_line(self) -> dict:

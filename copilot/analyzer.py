@@ -4,8 +4,9 @@ The model decides; the lexicon is a safety net for the crisis flags (it can only
 never remove one), and contact patterns catch personal contact details in counselor drafts.
 A hit of a *weak* lexicon rule (a bare "bunuh diri", as often the news or a debate as the
 client) adds its flag only when the model gives the label at least the lexicon's `model_floor`
-or did not see the hit (a message longer than the model's window); a hit the model overrules is
-counted (`lexicon_overruled:<label>`). Without a model every hit raises its flag.
+or did not see the hit (a message longer than the model's window); a hit of any other rule, only
+when the model gives it at least the far lower `strong_floor` (a model all but certain otherwise)
+or did not see it. A hit the model overrules is counted (`lexicon_overruled:<label>`). Without a model every hit raises its flag.
 Without a model the analyzer keeps running on the rules alone: every result is then marked
 `degraded`, and the fallback is logged and counted.
 """

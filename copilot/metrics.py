@@ -27,7 +27,7 @@ class Metrics:
                                  ["role"], registry=r)
         self.lexicon_decisions = Counter("copilot_lexicon_decisions",
                                          "Crisis flags the lexicon added beside the model (added), and "
-                                         "weak lexicon hits the model overruled (overruled)",
+                                         "lexicon hits the model overruled, below the lexicon's floor (overruled)",
                                          ["label", "decision"], registry=r)
         self.alerts_raised = Counter("copilot_alerts_raised", "Alerts stored", ["label", "crisis"],
                                      registry=r)

@@ -570,12 +570,16 @@ class RiskLexicon:
     """Finds crisis phrases in a client message and explains each hit (rule, span, suppression)."""
 
     def __init__(self, name: str, version: str, normalizer: Normalizer, rules: Sequence[Rule],
-                 idioms: Sequence[_Idiom], context: _Context, model_floor: float = 0.0):
+                 idioms: Sequence[_Idiom], context: _Context, model_floor: float = 0.0,
+                 strong_floor: float = 0.0):
         self.name = name
         self.version = version
         # A hit of a weak rule raises its flag beside a loaded model only when the model's
         # calibrated probability for the label is at least this (without a model it always does).
         self.model_floor = model_floor
+        # The same for hits of the other (strong) rules: far lower, so that only a model that is
+        # all but certain the phrase is not the client's own crisis overrules them.
+        self.strong_floor = strong_floor
         self.labels = tuple(dict.fromkeys(r.label for r in rules))
         self._norm = normalizer
         self._rules = tuple(rules)
@@ -617,10 +621,16 @@ class RiskLexicon:
         if dupes:
             raise LexiconError(f"E-LEX-004 {source}: duplicate rule ids {dupes}")
         idioms = [_idiom(pc, i, source) for i in data.get("idioms", [])]
-        floor = data.get("model_floor", 0.0)
-        if isinstance(floor, bool) or not isinstance(floor, (int, float)) or not 0.0 <= floor < 1.0:
-            raise LexiconError(f"E-LEX-012 {source}: model_floor must be a number in [0, 1), not {floor!r}")
-        return cls(data["name"], str(data["version"]), norm, rules, idioms, context, float(floor))
+        floors = {}
+        for key in ("model_floor", "strong_floor"):
+            floor = data.get(key, 0.0)
+            if isinstance(floor, bool) or not isinstance(floor, (int, float)) or not 0.0 <= floor < 1.0:
+                raise LexiconError(f"E-LEX-012 {source}: {key} must be a number in [0, 1), not {floor!r}")
+            floors[key] = float(floor)
+        if floors["strong_floor"] > floors["model_floor"]:
+            raise LexiconError(f"E-LEX-013 {source}: strong_floor ({floors['strong_floor']}) must not exceed "
+                               f"model_floor ({floors['model_floor']}): a strong hit never needs more agreement")
+        return cls(data["name"], str(data["version"]), norm, rules, idioms, context, **floors)
 
     # ---- matching ------------------------------------------------------------------------
 
@@ -656,10 +666,12 @@ class RiskLexicon:
 
     def model_floor_for(self, hits: Sequence[LexiconHit], seen_end: int | None = None) -> float:
         """The model probability from which a label's active ``hits`` raise its flag beside a
-        loaded model: 0 when a strong rule hit or a hit lies past ``seen_end`` (the end of what
-        the model read), else ``model_floor`` (only weak hits, all read by the model)."""
-        if any(not h.weak or (seen_end is not None and h.end > seen_end) for h in hits):
+        loaded model: 0 when a hit lies past ``seen_end`` (the end of what the model read),
+        ``strong_floor`` when a strong rule hit, else ``model_floor`` (only weak hits)."""
+        if seen_end is not None and any(h.end > seen_end for h in hits):
             return 0.0
+        if any(not h.weak for h in hits):
+            return self.strong_floor
         return self.model_floor
 
     # ---- context -------------------------------------------------------------------------

@@ -283,15 +283,32 @@ def test_weak_rules_mark_their_hits_and_the_floor_is_validated():
     [term] = lex.flags("berita bundir lagi")["suicidal"]
     [want] = lex.flags("aku pengen mati")["suicidal"]
     assert term.weak and not want.weak
-    assert RiskLexicon.from_dict(_tiny(rules)).model_floor == 0.0  # absent: the model never overrules
-    for bad in (1.0, -0.1, "0.1", True):
-        with pytest.raises(LexiconError, match="E-LEX-012"):
-            RiskLexicon.from_dict(_tiny(rules) | {"model_floor": bad})
+    absent = RiskLexicon.from_dict(_tiny(rules))
+    assert absent.model_floor == absent.strong_floor == 0.0  # absent: the model never overrules
+    for key in ("model_floor", "strong_floor"):
+        for bad in (1.0, -0.1, "0.1", True):
+            with pytest.raises(LexiconError, match=f"E-LEX-012 .*{key}"):
+                RiskLexicon.from_dict(_tiny(rules) | {"model_floor": 0.5, key: bad})
+    with pytest.raises(LexiconError, match="E-LEX-013"):
+        RiskLexicon.from_dict(_tiny(rules) | {"model_floor": 0.1, "strong_floor": 0.2})
+
+
+def test_the_floor_a_hit_needs_depends_on_its_rule_and_on_what_the_model_read():
+    rules = [{"id": "s.term", "label": "suicidal", "phrases": ["bundir"], "weak": True},
+             {"id": "s.want", "label": "suicidal", "phrases": ["@WANT ...1 @DIE"]}]
+    lex = RiskLexicon.from_dict(_tiny(rules) | {"model_floor": 0.2, "strong_floor": 0.01})
+    [term] = lex.flags("berita bundir lagi")["suicidal"]
+    [want] = lex.flags("aku pengen mati")["suicidal"]
+    assert lex.model_floor_for([term]) == 0.2
+    assert lex.model_floor_for([want]) == lex.model_floor_for([term, want]) == 0.01
+    # a hit past the end of what the model read needs nothing from the model
+    assert lex.model_floor_for([term], seen_end=term.start) == lex.model_floor_for([want], seen_end=want.start) == 0.0
+    assert lex.model_floor_for([term], seen_end=term.end) == 0.2
 
 
 def test_shipped_lexicon_keeps_stated_intent_strong_and_the_bare_term_weak():
     lex = RiskLexicon.default()
-    assert 0.0 < lex.model_floor < 0.5
+    assert 0.0 < lex.strong_floor <= 0.02 < lex.model_floor < 0.5  # strong hits: only a near-certain model overrules
     [bare] = lex.flags("angka bunuh diri naik lagi")["suicidal"]
     assert bare.weak
     for text in ("aku mau bunuh diri", "kepikiran bunuh diri terus tiap malem", "kemarin aku nyoba bunuh diri"):

@@ -110,7 +110,7 @@ def evaluate(cfg: dict, split: str = "test", fp32_ckpt: Path | None = None) -> d
             return {"n": 0, "any_flag_rate": None, "crisis_flag_rate": None, "false_flags": {}, "false_flag_origins": {}}
         ff = [false_flags(i) for i in idx]
         # who raised each false flag: the model, the crisis lexicon (a safety net the model cannot
-        # overrule, except its weak rules), contact patterns, or several of them
+        # overrule, except below its floors), contact patterns, or several of them
         origins = Counter("+".join(sorted(set(sys_c[i].flag_origins.get(x, [])))) or "model"
                           for i, f in zip(idx, ff) for x in f)
         return {"n": len(idx), "any_flag_rate": float(np.mean([bool(f) for f in ff])),

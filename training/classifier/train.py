@@ -222,8 +222,9 @@ def _threshold_rows(dev_rows: list[dict], cfg: dict) -> np.ndarray:
 
 def _safety_net_hits(rows: list[dict], cfg: dict) -> dict[str, np.ndarray] | None:
     """Per crisis label and client row, the model probability from which the runtime's crisis
-    lexicon raises the flag by itself: 0 for a hit of a strong rule, the lexicon's `model_floor`
-    when only weak rules hit (the runtime lets the model overrule those), infinity without a hit.
+    lexicon raises the flag by itself: the lexicon's `strong_floor` for a hit of a strong rule, its
+    `model_floor` when only weak rules hit (below those the runtime lets the model overrule the
+    hit), infinity without a hit.
     (The runtime also keeps weak hits past the model's window; dev rows fit inside it.)"""
     if not cfg["thresholds"].get("crisis_recall_counts_lexicon", False):
         return None

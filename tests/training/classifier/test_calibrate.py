@@ -84,7 +84,7 @@ def test_safety_net_lets_the_threshold_rise_but_not_below_the_model_floor():
     assert net["system_recall"] >= 0.95 and floor["recall"] >= 0.8 and net["safety_net_recall"] == 0.5
 
 
-def test_safety_net_needs_the_models_agreement_for_weak_lexicon_hits():
+def test_safety_net_needs_the_models_agreement_below_the_lexicon_floors():
     from copilot.risk_lexicon import RiskLexicon
     from training.classifier.train import _safety_net_hits
 
@@ -92,5 +92,5 @@ def test_safety_net_needs_the_models_agreement_for_weak_lexicon_hits():
     rows.append({"role": "counselor", "text": "aku mau bunuh diri"})
     need = _safety_net_hits(rows, {"thresholds": {"crisis_recall_counts_lexicon": True}})["suicidal"]
     assert need[0] == RiskLexicon.default().model_floor > 0
-    assert need[1] == 0.0 and np.isinf(need[2]) and np.isinf(need[3])
+    assert need[1] == RiskLexicon.default().strong_floor < need[0] and np.isinf(need[2]) and np.isinf(need[3])
     assert _safety_net_hits(rows, {"thresholds": {}}) is None

@@ -218,7 +218,7 @@ def test_a_shipped_int8_model_is_recovered_for_further_training(trained, tmp_pat
         train_classifier(upd)
 
 
-def test_the_model_overrules_a_weak_lexicon_hit_only_where_it_read_it(trained):
+def test_the_model_overrules_a_lexicon_hit_only_below_its_floor_and_where_it_read_it(trained):
     from copilot.analyzer import Analyzer
     from copilot.contact_recognizer import ContactRecognizer
     from copilot.onnx_encoder import OnnxEncoder
@@ -230,16 +230,23 @@ def test_the_model_overrules_a_weak_lexicon_hit_only_where_it_read_it(trained):
     enc = OnnxEncoder(model_dir, threads=1)
     enc.manifest.heads["risk"].thresholds["suicidal"] = 1.01  # the model alone never flags it here
     shipped = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    overruling = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.999}), ContactRecognizer())
+    overruling = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.999, "strong_floor": 0.0}),
+                          ContactRecognizer())
     bare = "angka bunuh diri naik lagi"  # a weak rule's hit only
 
     [a] = overruling.analyze([bare], "client")
     assert "suicidal" not in a.flags and a.source == "model" and a.overruled == ["suicidal"]
     assert overruling.counters.counts["lexicon_overruled:suicidal"] == 1
-    # A stated intent is a strong rule's hit: the model cannot overrule it.
+    # A stated intent is a strong rule's hit: at a strong floor of 0 the model cannot overrule it.
     [b] = overruling.analyze(["aku mau bunuh diri"], "client")
     assert "suicidal" in b.flags and b.flag_origins["suicidal"] == ["lexicon"] and b.source == "model+lexicon"
     assert b.overruled == []
+    # Below a strong floor it can, and the decision is counted like a weak hit's.
+    strict = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.999, "strong_floor": 0.999}),
+                      ContactRecognizer())
+    [s] = strict.analyze(["aku mau bunuh diri"], "client")
+    assert s.scores["suicidal"] < 0.999 and "suicidal" not in s.flags and s.overruled == ["suicidal"]
+    assert strict.counters.counts["lexicon_overruled:suicidal"] == 1
     # The service counts both decisions for the operator.
     from copilot.metrics import Metrics
     from copilot.services.analysis_runner import AnalysisRunner
@@ -255,8 +262,9 @@ def test_the_model_overrules_a_weak_lexicon_hit_only_where_it_read_it(trained):
     # Without a model (degraded) every hit raises its flag.
     [d] = Analyzer(None, overruling.lexicon, ContactRecognizer()).analyze([bare], "client")
     assert d.flags == ["suicidal"] and d.degraded
-    # At a floor of 0 the model never overrules.
-    [e] = Analyzer(enc, RiskLexicon.from_dict(shipped | {"model_floor": 0.0}), ContactRecognizer()).analyze([bare], "client")
+    # At floors of 0 the model never overrules.
+    never = RiskLexicon.from_dict(shipped | {"model_floor": 0.0, "strong_floor": 0.0})
+    [e] = Analyzer(enc, never, ContactRecognizer()).analyze([bare], "client")
     assert "suicidal" in e.flags
 
 
