@@ -42,6 +42,7 @@ from copilot.risk_lexicon import RiskLexicon  # noqa: E402
 
 AUTHORED = REPO / "training" / "data" / "authored"
 UNSEEN = REPO / "training" / "data" / "unseen"
+PENDING = REPO / "training" / "data" / "pending"  # batches not yet in a build (see its README.md)
 GROUPS = {
     "developed": ["formal", "jatim", "jkt", "luar"],
     "tuned_later": ["genz", "jateng", "kantor", "mks", "sunda", "timur"],
@@ -61,9 +62,8 @@ def measure(lex: RiskLexicon, voices: list[str]) -> dict:
     hn = hn_flagged = rows = 0
     hn_labels: dict[str, int] = defaultdict(int)
     for voice in voices:
-        path = AUTHORED / f"client_{voice}.jsonl"
-        if not path.exists():
-            path = UNSEEN / f"client_{voice}.jsonl"
+        path = next((d / f"client_{voice}.jsonl" for d in (AUTHORED, PENDING, UNSEEN)
+                     if (d / f"client_{voice}.jsonl").exists()), UNSEEN / f"client_{voice}.jsonl")
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
