@@ -6,9 +6,9 @@ A hit of a *weak* lexicon rule (a bare "bunuh diri", as often the news or a deba
 client) adds its flag only when the model gives the label at least the lexicon's `model_floor`
 or did not see the hit (a message longer than the model's window); a hit of any other rule, only
 when the model gives it at least the far lower `strong_floor` (a model all but certain otherwise)
-or did not see it. A hit the model overrules is counted (`lexicon_overruled:<label>`). Without a model every hit raises its flag.
-Without a model the analyzer keeps running on the rules alone: every result is then marked
-`degraded`, and the fallback is logged and counted.
+or did not see it. A hit the model overrules is counted (`lexicon_overruled:<label>`).
+Without a model every hit raises its flag, and the analyzer keeps running on the rules alone:
+every result is then marked `degraded`, and the fallback is logged and counted.
 """
 
 from __future__ import annotations
