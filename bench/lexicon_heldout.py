@@ -20,6 +20,8 @@ The groups say how honest each figure is:
   lexicon work.
 - ``held_out_7``: seven voices written 2026-11-27 (sixth session, ninth batch), never read for
   lexicon work.
+- ``held_out_8``: four voices written 2026-11-28 (seventh session, tenth batch: grief, chronic
+  illness, live-in domestic workers, Lombok / Sumbawa / Bima), never read for lexicon work.
 - ``unseen_set``: the files of ``training/data/unseen/`` (written 2026-11-27, fourth session),
   kept out of every data build and never read for lexicon work.
 
@@ -53,6 +55,7 @@ GROUPS = {
     "held_out_5": ["papua", "betawi", "madura", "ortu", "jaksel"],
     "held_out_6": ["petani", "kos", "buruh", "banjar", "halu", "vn", "bocil"],
     "held_out_7": ["ambon", "melayu", "malam", "cerai", "pinjol", "status", "napi"],
+    "held_out_8": ["duka", "sakit", "prt", "sasak"],
     "unseen_set": sorted(p.stem.removeprefix("client_") for p in UNSEEN.glob("client_*.jsonl")),
 }
 
