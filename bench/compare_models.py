@@ -5,6 +5,9 @@ Two views, one run, every model scored on the same rows:
 - ``dev``: threshold-free ranking quality (average precision per label) of each model's own
   probabilities on the chat-domain dev rows of a data build (``authored_*`` sources). This is
   what a new model version is accepted on.
+- ``tweets``: the model's suicidal average precision and ROC AUC on the dev rows of the public
+  suicidal-ideation tweets (``apricitea_suicide_id``, not augmented), whose negatives were
+  collected with the same keywords: the acceptance rule's second condition.
 - ``unseen``: authored client files named with ``--unseen``, scored whole by the full analyzer
   (model + crisis lexicon, each model's own thresholds). Use it for voices written after a model
   was trained: for that model it is the closest this project has to independent data. For a
@@ -55,6 +58,17 @@ def dev_ap(enc: OnnxEncoder, rows: list[dict]) -> dict:
     return out
 
 
+TWEETS = "apricitea_suicide_id"
+
+
+def tweets_ap(enc: OnnxEncoder, rows: list[dict]) -> dict:
+    """Suicidal ranking quality of the model alone on the public tweets' dev rows."""
+    probs = onnx_probs(enc, [r["text"] for r in rows])["risk"]
+    y = np.array([r["targets"]["risk"]["suicidal"] for r in rows], dtype=int)
+    rq = ranking_quality(probs[:, enc.manifest.heads["risk"].labels.index("suicidal")], y)
+    return {"ap": rq.get("ap"), "auc": rq.get("auc"), "n": len(rows), "n_pos": int(y.sum())}
+
+
 def unseen(an: Analyzer, files: list[Path]) -> dict:
     rows = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     res = an.analyze([r["text"] for r in rows], "client")
@@ -86,15 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args(argv)
 
-    rows = [r for r in read_examples(args.build / "examples.jsonl")
-            if r["split"] == "dev" and r["source"].startswith("authored_") and not r.get("augmented")]
+    dev = [r for r in read_examples(args.build / "examples.jsonl") if r["split"] == "dev" and not r.get("augmented")]
+    rows = [r for r in dev if r["source"].startswith("authored_")]
+    tweets = [r for r in dev if r["source"] == TWEETS and "suicidal" in (r["targets"]["risk"] or {})]
     manifest = json.loads((args.build / "manifest.json").read_text())
-    report: dict = {"build": manifest.get("version"), "dev_rows": len(rows),
+    report: dict = {"build": manifest.get("version"), "dev_rows": len(rows), "tweet_dev_rows": len(tweets),
                     "unseen_files": [f.name for f in args.unseen], "models": {}}
     for spec in args.model:
         name, _, path = spec.partition("=")
         enc = OnnxEncoder(Path(path), threads=args.threads)
         entry = {"dir": path, "version": enc.manifest.version, "dev": dev_ap(enc, rows)}
+        if tweets:
+            entry["tweets"] = tweets_ap(enc, tweets)
         if args.unseen:
             entry["unseen"] = unseen(Analyzer(enc, RiskLexicon.default(), ContactRecognizer()), args.unseen)
         report["models"][name] = entry
@@ -110,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         cells = [report["models"][m]["dev"][lab] for m in names]
         cells = [_fmt(c["ap"] if isinstance(c, dict) else c) for c in cells]
         print(f"| {lab} | {n} | " + " | ".join(cells) + " |")
+    if tweets:
+        print(f"\npublic suicidal tweets, dev ({len(tweets)} rows, "
+              f"{report['models'][names[0]]['tweets']['n_pos']} positive), model alone: "
+              + ", ".join(f"{m} AP {_fmt(report['models'][m]['tweets']['ap'])} "
+                          f"AUC {_fmt(report['models'][m]['tweets']['auc'])}" for m in names))
     if args.unseen:
         print(f"\nunseen files ({', '.join(report['unseen_files'])}), system (model + lexicon), "
               f"{report['models'][names[0]]['unseen']['rows']} rows\n")

@@ -56,13 +56,63 @@ def predict_logits(model, tok: ChatTokenizer, texts: list[str], prefix: str, bat
     return {k: np.stack(v) if v else np.zeros((0, 1)) for k, v in out.items()}
 
 
+def build_model(base_dir: Path, tc: dict, random_weights: bool = False):
+    """The multi-task model on the base encoder, with the config's frozen parts frozen.
+    `random_weights` builds the same architecture from the base's config.json alone (timing only)."""
+    from transformers import BertConfig, BertModel  # noqa: PLC0415
+
+    from training.classifier.model import MultiTaskModel  # noqa: PLC0415
+
+    if random_weights:
+        enc = BertModel(BertConfig.from_pretrained(base_dir), add_pooling_layer=False)
+    else:
+        enc = BertModel.from_pretrained(base_dir, add_pooling_layer=False)
+    if tc.get("freeze_embeddings", True):
+        enc.embeddings.word_embeddings.weight.requires_grad_(False)
+    for layer in enc.encoder.layer[: int(tc.get("freeze_layers", 0))]:
+        for p in layer.parameters():
+            p.requires_grad_(False)
+    return MultiTaskModel(enc, enc.config.hidden_size, float(tc["dropout"]))
+
+
+def make_optimizer(model, tc: dict, total_steps: int):
+    """AdamW with the encoder and the heads at their own learning rates, linear warm-up and decay."""
+    import torch  # noqa: PLC0415
+    from transformers import get_linear_schedule_with_warmup  # noqa: PLC0415
+
+    enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
+    head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": float(tc["lr"])}, {"params": head_params, "lr": float(tc["head_lr"])}],
+        weight_decay=float(tc["weight_decay"]),
+    )
+    return opt, get_linear_schedule_with_warmup(opt, int(total_steps * float(tc["warmup"])), total_steps)
+
+
+def train_step(model, opt, sched, batch, data: Encoded, idx: list[int], pos_weight: dict, head_weight: dict):
+    """One optimiser step on one tokenised batch, on the model's device: (loss, per-head losses)."""
+    import torch  # noqa: PLC0415
+
+    from training.classifier.model import multitask_loss  # noqa: PLC0415
+
+    device = next(model.parameters()).device
+    logits = model(torch.from_numpy(batch.input_ids).to(device), torch.from_numpy(batch.attention_mask).to(device))
+    ml = {k: torch.from_numpy(v[idx]).to(device) for k, v in data.multilabel.items()}
+    mc = {k: torch.from_numpy(v[idx]).to(device) for k, v in data.multiclass.items()}
+    w = torch.from_numpy(data.weights[idx]).to(device)
+    loss, parts = multitask_loss(logits, ml, mc, w, pos_weight, head_weight)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad(set_to_none=True)
+    return float(loss.detach()), parts
+
+
 def train_classifier(cfg: dict) -> TrainResult:
     """Train, calibrate on dev, choose thresholds, save the torch checkpoint and dev predictions."""
     import torch  # noqa: PLC0415
     from safetensors.torch import load_file, save_file  # noqa: PLC0415
-    from transformers import BertModel, get_linear_schedule_with_warmup  # noqa: PLC0415
-
-    from training.classifier.model import MultiTaskModel, multitask_loss  # noqa: PLC0415
 
     t0 = time.time()
     tc = cfg["train"]
@@ -90,13 +140,8 @@ def train_classifier(cfg: dict) -> TrainResult:
 
     tok = ChatTokenizer.from_dir(base_dir, max_length=int(tc["max_length"]))
     prefix = cfg["model"]["prefix"]
-    enc = BertModel.from_pretrained(base_dir, add_pooling_layer=False)
-    if tc.get("freeze_embeddings", True):
-        enc.embeddings.word_embeddings.weight.requires_grad_(False)
-    for layer in enc.encoder.layer[: int(tc.get("freeze_layers", 0))]:
-        for p in layer.parameters():
-            p.requires_grad_(False)
-    model = MultiTaskModel(enc, enc.config.hidden_size, float(tc["dropout"]))
+    model = build_model(base_dir, tc)
+    enc = model.encoder
     init = cfg["model"].get("init_checkpoint")
     if init:
         # Continue from an earlier run of this same model (e.g. a domain-adaptation stage).
@@ -112,13 +157,7 @@ def train_classifier(cfg: dict) -> TrainResult:
     bs = int(tc["batch_size"])
     steps_per_epoch = math.ceil(len(sample_train(train_rows, caps, seed, repeat)) / bs)
     total_steps = steps_per_epoch * epochs
-    enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
-    head_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
-    opt = torch.optim.AdamW(
-        [{"params": enc_params, "lr": float(tc["lr"])}, {"params": head_params, "lr": float(tc["head_lr"])}],
-        weight_decay=float(tc["weight_decay"]),
-    )
-    sched = get_linear_schedule_with_warmup(opt, int(total_steps * float(tc["warmup"])), total_steps)
+    opt, sched = make_optimizer(model, tc, total_steps)
     pos_weight = {k: torch.tensor(v, dtype=torch.float32, device=device)
                   for k, v in cfg.get("pos_weight", {}).items()}
     head_weight = {k: float(v) for k, v in cfg.get("head_weight", {}).items()}
@@ -135,18 +174,9 @@ def train_classifier(cfg: dict) -> TrainResult:
         t_ep, run_loss = time.time(), 0.0
         for bi, idx in enumerate(batches):
             b = tok.encode_batch([ep_rows[i]["text"] for i in idx], prefix=prefix)
-            logits = model(torch.from_numpy(b.input_ids).to(device), torch.from_numpy(b.attention_mask).to(device))
-            ml = {k: torch.from_numpy(v[idx]).to(device) for k, v in data.multilabel.items()}
-            mc = {k: torch.from_numpy(v[idx]).to(device) for k, v in data.multiclass.items()}
-            w = torch.from_numpy(data.weights[idx]).to(device)
-            loss, parts = multitask_loss(logits, ml, mc, w, pos_weight, head_weight)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
+            loss, parts = train_step(model, opt, sched, b, data, idx, pos_weight, head_weight)
             step += 1
-            run_loss += float(loss.detach())
+            run_loss += loss
             if (bi + 1) % int(tc["log_every"]) == 0 or bi + 1 == len(batches):
                 el = time.time() - t_ep
                 eta = el / (bi + 1) * (len(batches) - bi - 1)

@@ -75,6 +75,17 @@ def test_training_writes_checkpoint_and_calibration(trained):
     assert cal["risk"]["thresholds"]["physical"]["goal"] == "f1"
 
 
+def test_training_runs_on_the_gpu_where_one_is_present(trained):
+    import torch
+
+    meta = json.loads((Path(trained["output"]["dir"]) / "train_meta.json").read_text())
+    if torch.cuda.is_available():
+        assert meta["device"].startswith("cuda") and meta["device_name"] == torch.cuda.get_device_name(0)
+    else:
+        assert meta["device"] == "cpu" and meta["device_name"] == "cpu"
+    assert meta["steps"] == 3 * 8  # 3 epochs × ceil(60 train rows / batch 8)
+
+
 def test_recalibrate_reproduces_the_training_calibration(trained):
     from training.classifier.train import recalibrate
 
